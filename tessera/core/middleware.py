@@ -1,0 +1,69 @@
+"""Request context (who, which company, which channel) and Prometheus metrics per view."""
+
+import time
+import uuid
+
+from django.db import connections
+from django.urls import resolve
+from django.urls.exceptions import Resolver404
+
+from . import context, metrics
+
+
+class RequestContextMiddleware:
+    """Set the acting context for the web UI: user, channel `ui`, the session's company."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .selectors import company_resolve
+        from .errors import PermissionDenied
+
+        request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        company = None
+        user = request.user
+        if user.is_authenticated:
+            try:
+                company = company_resolve(user, request.session.get("company_code"))
+            except PermissionDenied:
+                request.session.pop("company_code", None)
+                company = company_resolve(user, None)
+        request.company = company
+        with context.acting(user=user, channel="ui", company=company, request_id=request.request_id):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class MetricsMiddleware:
+    """Count requests, time them and count their database queries, labelled by view name."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        counter = {"queries": 0}
+
+        def count(execute, sql, params, many, context_):
+            counter["queries"] += 1
+            return execute(sql, params, many, context_)
+
+        started = time.perf_counter()
+        wrappers = [connection.execute_wrapper(count) for connection in connections.all()]
+        for wrapper in wrappers:
+            wrapper.__enter__()
+        try:
+            response = self.get_response(request)
+        finally:
+            for wrapper in reversed(wrappers):
+                wrapper.__exit__(None, None, None)
+        try:
+            view = resolve(request.path_info).view_name or "unknown"
+        except Resolver404:
+            view = "<unresolved>"
+        metrics.observe_request(
+            view=view, method=request.method, status=response.status_code,
+            seconds=time.perf_counter() - started, queries=counter["queries"],
+        )
+        return response

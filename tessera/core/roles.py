@@ -1,0 +1,108 @@
+"""The seeded roles and what each may do.
+
+A rule is (app_label or "app_label.model", actions). Rules are applied to every model the first
+time a role meets it (the role remembers which models it has been seeded for), so modules added
+later get their defaults while an administrator's edits to known models are kept.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+ALL = ("view", "add", "change", "delete", "approve", "post", "reverse", "cancel", "close", "confirm")
+READ = ("view",)
+WRITE = ("view", "add", "change", "delete")
+BUSINESS_APPS = ("partners", "products", "accounting", "inventory", "purchasing", "sales", "hr",
+                 "approvals", "imports", "crm", "manufacturing", "insights")
+
+# code: (name, description, rules)
+ROLES: dict[str, tuple] = {
+    "administrator": (_("Administrator"), _("Sets up Tessera: companies, users, roles, modules."), [("*", ALL)]),
+    "accountant": (
+        _("Accountant"), _("Keeps the books: entries, invoices, payments."),
+        [("accounting", WRITE + ("post", "confirm")), ("partners", READ), ("products", READ),
+         ("core.currency", READ), ("core.exchangerate", WRITE)],
+    ),
+    "accounting_manager": (
+        _("Accounting manager"), _("Approves, posts and closes periods; sees every ledger."),
+        [("accounting", ALL), ("partners", WRITE), ("products", READ), ("core.currency", WRITE),
+         ("core.exchangerate", WRITE), ("core.sequence", READ)],
+    ),
+    "purchaser": (
+        _("Purchaser"), _("Raises requisitions, requests for quotation and purchase orders."),
+        [("purchasing", WRITE + ("confirm",)), ("partners", WRITE), ("products", READ), ("inventory", READ)],
+    ),
+    "purchasing_manager": (
+        _("Purchasing manager"), _("Approves purchases and manages suppliers."),
+        [("purchasing", ALL), ("partners", WRITE), ("products", WRITE), ("inventory", READ)],
+    ),
+    "salesperson": (
+        _("Salesperson"), _("Makes quotations and sales orders for customers."),
+        [("sales", WRITE + ("confirm",)), ("partners", WRITE), ("products", READ), ("inventory", READ)],
+    ),
+    "sales_manager": (
+        _("Sales manager"), _("Approves discounts and credit, manages price lists."),
+        [("sales", ALL), ("partners", WRITE), ("products", WRITE), ("inventory", READ)],
+    ),
+    "warehouse_clerk": (
+        _("Warehouse clerk"), _("Receives, delivers, transfers and counts stock."),
+        [("inventory", WRITE + ("post", "confirm")), ("products", READ), ("partners", READ)],
+    ),
+    "hr_officer": (_("HR officer"), _("Keeps employee records, leave, attendance and payroll."), [("hr", ALL)]),
+    "employee": (
+        _("Employee (self-service)"), _("Sees their own records and requests leave and expenses."),
+        [("hr.leaverequest", ("view", "add")), ("hr.expenseclaim", ("view", "add")),
+         ("hr.attendance", ("view", "add"))],
+    ),
+    "auditor": (
+        _("Auditor"), _("Reads everything, changes nothing; searches the audit trail."),
+        [("*", READ)],
+    ),
+}
+
+SEEDED_APPS = ("core", "auth") + BUSINESS_APPS
+
+
+def _rule_matches(rule_target: str, content_type: ContentType) -> bool:
+    if rule_target == "*":
+        return content_type.app_label in SEEDED_APPS
+    if "." in rule_target:
+        return rule_target == f"{content_type.app_label}.{content_type.model}"
+    return rule_target == content_type.app_label
+
+
+def seed_roles() -> None:
+    """Create the seeded roles and grant their defaults on models they have not yet been seeded for."""
+    from .models import Role
+
+    content_types = list(ContentType.objects.filter(app_label__in=SEEDED_APPS))
+    permissions = list(Permission.objects.filter(content_type__in=content_types))
+    with transaction.atomic():
+        for code, (name, description, rules) in ROLES.items():
+            role = Role.objects.filter(code=code).select_related("group").first()
+            if role is None:
+                group, _created = Group.objects.get_or_create(name=str(name))
+                role = Role.objects.create(group=group, code=code, description=str(description), is_seeded=True)
+            seeded = set(role.group.role_seeded_models.values_list("model_label", flat=True))
+            grant = []
+            new_labels = []
+            for content_type in content_types:
+                label = f"{content_type.app_label}.{content_type.model}"
+                if label in seeded:
+                    continue
+                new_labels.append(label)
+                actions = {a for target, acts in rules if _rule_matches(target, content_type) for a in acts}
+                grant.extend(
+                    perm for perm in permissions
+                    if perm.content_type_id == content_type.pk and perm.codename.rsplit("_", 1)[0] in actions
+                )
+            if code == "auditor":
+                grant = [perm for perm in grant if perm.codename.startswith("view_")]
+            role.group.permissions.add(*grant)
+            from .models.security import RoleSeededModel
+
+            RoleSeededModel.objects.bulk_create(
+                [RoleSeededModel(group=role.group, model_label=label) for label in new_labels],
+                ignore_conflicts=True,
+            )
