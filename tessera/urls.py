@@ -5,8 +5,15 @@ from django.conf.urls.static import static
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("tessera.core.ops_urls")),
     path("", include("tessera.core.urls")),
     path("api/v1/", include("tessera.core.api.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Errors answer in the API's JSON shape under /api/ and as pages elsewhere.
+handler400 = "tessera.core.handlers.bad_request"
+handler403 = "tessera.core.handlers.permission_denied"
+handler404 = "tessera.core.handlers.not_found"
+handler500 = "tessera.core.handlers.server_error"

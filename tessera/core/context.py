@@ -19,7 +19,7 @@ class ActingContext:
     request_id: str = field(default_factory=lambda: "")
 
 
-_current: contextvars.ContextVar[ActingContext] = contextvars.ContextVar("tessera_acting", default=ActingContext())
+_current: contextvars.ContextVar[ActingContext] = contextvars.ContextVar("tessera_acting", default=ActingContext())  # noqa: B039 (frozen)
 
 
 def current() -> ActingContext:

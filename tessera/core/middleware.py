@@ -17,8 +17,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .selectors import company_resolve
         from .errors import PermissionDenied
+        from .selectors import company_resolve
 
         request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         company = None

@@ -2,8 +2,6 @@
 
 from rest_framework import permissions
 
-from ..permissions import check, check_company
-
 
 class DenyAll(permissions.BasePermission):
     """The default: a view is open only when it names its own permission classes."""

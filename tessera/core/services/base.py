@@ -21,3 +21,54 @@ def assign(instance: models.Model, data: dict, allowed: set[str]) -> None:
         raise ValidationFailed(fields={name: ["This field cannot be set."] for name in sorted(unknown)})
     for name, value in data.items():
         setattr(instance, name, value)
+
+
+def record_create(*, actor, model: type[models.Model], data: dict, fields: set[str], company=None):
+    """Create a simple set-up record (currency, sequence, ...) after the permission and validation checks.
+
+    `company` is set on company-owned models and is never taken from `data`.
+    """
+    from django.db import transaction
+
+    from ..permissions import perm_name, require
+
+    require(actor, perm_name(model, "add"), company)
+    instance = model()
+    assign(instance, data, fields)
+    if company is not None and hasattr(instance, "company_id"):
+        instance.company = company
+    validate(instance)
+    with transaction.atomic():
+        instance.save()
+    return instance
+
+
+def record_update(*, actor, instance: models.Model, data: dict, fields: set[str], company=None):
+    """Change the `fields` of a simple record under a row lock, after permission and validation checks."""
+    from django.db import transaction
+
+    from ..permissions import perm_name, require
+
+    model = type(instance)
+    require(actor, perm_name(model, "change"), company)
+    with transaction.atomic():
+        locked = model._default_manager.select_for_update().get(pk=instance.pk)
+        assign(locked, data, fields)
+        validate(locked)
+        locked.save()
+    return locked
+
+
+def record_delete(*, actor, instance: models.Model, company=None) -> None:
+    """Delete a simple record; a record still referenced raises ValidationFailed (nothing deleted)."""
+    from django.db import transaction
+    from django.db.models import ProtectedError, RestrictedError
+
+    from ..permissions import perm_name, require
+
+    require(actor, perm_name(type(instance), "delete"), company)
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationFailed("This record is still used by other records and cannot be deleted.") from error
