@@ -1,10 +1,53 @@
-"""Shared pytest fixtures: a company, users in roles, API clients."""
+"""Shared pytest fixtures: a company, users in roles, API clients; the --run-celery-worker option."""
+
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
 from tessera.core.models import ApiToken
 from tessera.core.tests.factories import CompanyFactory, UserFactory
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-celery-worker", action="store_true", default=False,
+        help="run the tests marked celery_worker (they start a real worker; CELERY_BROKER_URL must name a broker)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-celery-worker"):
+        return
+    skip = pytest.mark.skip(reason="needs a real Celery worker: run pytest with --run-celery-worker")
+    for item in items:
+        if "celery_worker" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    # A worker process must reach the test database: on SQLite it has to be a file, not in memory.
+    if request.config.getoption("--run-celery-worker"):
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            database.setdefault("TEST", {})["NAME"] = str(Path(settings.DATA_DIR) / "test_celery_worker.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _eager_jobs(request):
+    # Jobs run in-process in tests (even when CELERY_BROKER_URL is set), except in the real-worker tests.
+    from tessera.celery import app
+
+    if "celery_worker" in request.keywords:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
