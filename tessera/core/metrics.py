@@ -1,6 +1,12 @@
-"""Prometheus metrics (prometheus_client): requests, latency and database queries by view."""
+"""Prometheus metrics (prometheus_client): requests, latency and database queries by view.
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+Under gunicorn every worker process counts its own requests: `tessera serve` sets
+PROMETHEUS_MULTIPROC_DIR so that /metrics adds up all workers' numbers.
+"""
+
+import os
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 REQUESTS = Counter("tessera_http_requests_total", "HTTP requests", ["view", "method", "status"])
 LATENCY = Histogram(
@@ -22,4 +28,11 @@ def observe_request(*, view: str, method: str, status: int, seconds: float, quer
 
 
 def render() -> tuple[bytes, str]:
+    """The exposition text and its content type (all worker processes' numbers in multi-process mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,5 +1,7 @@
 """Request context (who, which company, which channel) and Prometheus metrics per view."""
 
+import logging
+import re
 import time
 import uuid
 
@@ -8,6 +10,15 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from . import context, metrics
+
+access_log = logging.getLogger("tessera.request")
+# A request id from a proxy is kept only if it is short and plain (it is stored with audit entries).
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,36}$")
+
+
+def request_id_of(request) -> str:
+    sent = request.headers.get("X-Request-ID", "")
+    return sent if REQUEST_ID.match(sent) else uuid.uuid4().hex
 
 
 class RequestContextMiddleware:
@@ -20,7 +31,7 @@ class RequestContextMiddleware:
         from .errors import PermissionDenied
         from .selectors import company_resolve
 
-        request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request.request_id = request_id_of(request)
         company = None
         user = request.user
         if user.is_authenticated:
@@ -30,8 +41,15 @@ class RequestContextMiddleware:
                 request.session.pop("company_code", None)
                 company = company_resolve(user, None)
         request.company = company
+        started = time.perf_counter()
         with context.acting(user=user, channel="ui", company=company, request_id=request.request_id):
             response = self.get_response(request)
+            # Inside the acting context, so the line carries the request id (and the API token's user).
+            access_log.info(
+                "%s %s %s", request.method, request.path, response.status_code,
+                extra={"method": request.method, "path": request.path, "status": response.status_code,
+                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+            )
         response["X-Request-ID"] = request.request_id
         return response
 
