@@ -11,9 +11,12 @@ from rest_framework.response import Response
 
 from ..errors import DomainError, ValidationFailed
 
+# Malformed JSON is "bad input" and answers 400 `validation_error` like every other 400 (API.md
+# documents one 400 code); the message says the body could not be parsed. Every 401 (no
+# credentials, or a bad, expired or revoked token) is `not_authenticated`; the message says which.
 CODES = {
-    exceptions.ParseError: "malformed_request",
-    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.ParseError: "validation_error",
+    exceptions.AuthenticationFailed: "not_authenticated",
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.PermissionDenied: "permission_denied",
     exceptions.NotFound: "not_found",

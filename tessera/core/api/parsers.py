@@ -3,6 +3,7 @@
 import json
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -16,4 +17,4 @@ class StrictJSONParser(JSONParser):
         try:
             return json.loads(stream.read().decode(encoding), parse_float=Decimal)
         except (ValueError, UnicodeDecodeError) as error:
-            raise ParseError(f"Malformed JSON: {error}") from error
+            raise ParseError(_("Malformed JSON: %(error)s") % {"error": error}) from error
