@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -141,6 +141,10 @@ class ApiMixin:
 
     def check_permissions(self, request):
         if request.user and request.user.is_authenticated:
+            method = request.method.lower()
+            if method not in self.http_method_names or not hasattr(self, method):
+                # Answer 405 before the action's permission: an unrouted method has no action to check.
+                raise exceptions.MethodNotAllowed(request.method)
             resolve_company(request)
         else:
             request.company = None
