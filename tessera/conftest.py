@@ -51,6 +51,12 @@ def _eager_jobs(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_login_lockout(settings):
     # Login throttling has its own tests; elsewhere repeated logins must not lock the test users out.
     settings.AXES_ENABLED = False

@@ -148,3 +148,42 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
     return token
+
+
+def user_provision(
+    *, username: str, password: str | None, roles: list[Role], companies: list[Company],
+    default_company: Company | None = None, email: str = "",
+) -> tuple["User", bool]:
+    """Create a user, or bring an existing one to these roles, companies and password (None: keep it).
+
+    For system set-up only (the createadmin and demo commands): no permission check. Changes only
+    what differs, so running it again writes nothing. Returns (user, created). Raises ValidationFailed
+    for a weak password.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        created = user is None
+        if created:
+            user = User(username=username, email=email)
+            validate(user, exclude=["password"])
+        if password is not None:
+            _check_password(password, user)
+        changed = created or not user.is_active
+        user.is_active = True
+        if password is not None and (created or not user.check_password(password)):
+            user.set_password(password)
+            changed = True
+        if changed:
+            user.save()
+        if set(user.groups.values_list("pk", flat=True)) != {role.group_id for role in roles}:
+            user.groups.set([role.group for role in roles])
+        profile = user.profile
+        if set(profile.companies.values_list("pk", flat=True)) != {company.pk for company in companies}:
+            profile.companies.set(companies)
+        wanted_default = default_company or (companies[0] if companies else None)
+        if profile.default_company_id != (wanted_default.pk if wanted_default else None):
+            profile.default_company = wanted_default
+            profile.save(update_fields=["default_company"])
+        if created:
+            events.emit("core.user.created", obj=user, payload={"username": username})
+    return user, created
