@@ -51,6 +51,17 @@ def _eager_jobs(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_acting_context():
+    # Code that sets the acting context outside an `acting` block (API authentication called directly)
+    # must not leak who is acting into the next test.
+    from tessera.core import context
+
+    token = context._current.set(context.ActingContext())
+    yield
+    context._current.reset(token)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -161,7 +161,7 @@ def _rates(ctx: DemoContext) -> None:
         currency, quote = Currency.objects.get(code=currency_code), Currency.objects.get(code=quote_code)
         for day in sorted(days):
             if not ExchangeRate.objects.filter(currency=currency, quote_currency=quote, rate_on=day).exists():
-                exchange_rate_set(currency=currency, quote=quote, on=day, rate=Decimal(rate))
+                exchange_rate_set(actor=ctx.admin, currency=currency, quote=quote, on=day, rate=Decimal(rate))
 
 
 def _sequences(ctx: DemoContext) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import NotFound, ValidationFailed
 from ..models import Currency, ExchangeRate
+from ..permissions import require
 from .base import validate
 
 
@@ -44,8 +45,15 @@ def currency_convert(*, amount: Decimal, currency: Currency, quote: Currency, on
     return currency_round(Decimal(amount) * currency_rate(currency=currency, quote=quote, on=on), quote)
 
 
-def exchange_rate_set(*, currency: Currency, quote: Currency, on: datetime.date, rate: Decimal) -> ExchangeRate:
-    """Record (or correct) the rate for one day."""
+def exchange_rate_set(
+    *, currency: Currency, quote: Currency, on: datetime.date, rate: Decimal, actor=None
+) -> ExchangeRate:
+    """Record (or correct) the rate for one day. With `actor`, checks core.add_exchangerate.
+
+    Raises ValidationFailed for a float rate (money is Decimal) or an invalid one, PermissionDenied.
+    """
+    if actor is not None:
+        require(actor, "core.add_exchangerate")
     if isinstance(rate, float):
         raise ValidationFailed(fields={"rate": [_("Send rates as decimal strings, not floats.")]})
     with transaction.atomic():
