@@ -44,6 +44,16 @@ class UserViewSet(RecordViewSet):
     search_fields = ["username", "email", "first_name", "last_name"]
     ordering_fields = ["username", "date_joined", "last_login"]
 
+    def select(self):
+        # Users are shared set-up, but an administrator of one company should not browse the staff
+        # of companies they do not work in: they see the request company's users and unassigned ones.
+        users = self.queryset.all()
+        if self.request.user.is_superuser:
+            return users
+        return users.filter(
+            Q(profile__companies=self.request.company) | Q(profile__companies__isnull=True)
+        ).distinct()
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = user_create(actor=self.request.user, **data)

@@ -181,3 +181,26 @@ def test_the_auditor_searches_the_audit_trail_but_cannot_write(make_user, api_cl
     assert refused.status_code == 403
     assert "core.add_sequence" in refused.json()["error"]["message"]
     assert not Sequence.objects.exists()
+
+
+def test_the_browser_session_works_in_the_switchers_company(make_user, company, other_company):
+    client = APIClient()
+    client.force_login(make_user("administrator", companies=[company, other_company]))
+    session = client.session
+    session["company_code"] = "OTHER"
+    session.save()
+
+    me = client.get("/api/v1/core/me/")
+
+    assert me.status_code == 200
+    assert me.json()["company"]["code"] == "OTHER"
+
+
+def test_session_writes_need_the_csrf_token(make_user, company):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(make_user("administrator"))
+
+    response = client.post("/api/v1/core/sequences/", {"code": "so", "name": "SO", "prefix": "SO-"}, format="json")
+
+    assert response.status_code == 403
+    assert not Sequence.objects.exists()

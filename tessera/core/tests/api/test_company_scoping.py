@@ -94,3 +94,14 @@ def test_records_created_through_the_api_belong_to_the_request_company(make_user
     assert response.status_code == 201
     assert response.json()["company"] == other_company.pk
     assert Sequence.objects.get(pk=response.json()["id"]).company == other_company
+
+
+def test_users_of_other_companies_are_not_listed(acme_admin_api, make_user, company, other_company):
+    colleague = make_user("salesperson", companies=[company])
+    stranger = make_user("salesperson", companies=[other_company])
+
+    listed = _ids(acme_admin_api.get("/api/v1/core/users/", {"page_size": 500}))
+
+    assert colleague.pk in listed
+    assert stranger.pk not in listed
+    assert acme_admin_api.get(f"/api/v1/core/users/{stranger.pk}/access/").status_code == 404

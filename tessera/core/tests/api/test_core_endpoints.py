@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tessera.core.models import Company, CompanyModule, DomainEvent, ExchangeRate, Role
@@ -264,3 +265,21 @@ def test_me_lists_the_company_and_its_active_modules(make_user, api_client_for, 
     assert me["company"]["code"] == "ACME"
     assert [c["code"] for c in me["companies"]] == ["ACME", "OTHER"]
     assert me["modules"] == ["core", "sales"]
+
+
+def test_audit_search_by_actor_and_dates(admin_api, admin_user, company):
+    admin_api.patch(f"/api/v1/core/companies/{company.pk}/", {"name": "Acme Renamed"}, format="json")
+    today = timezone.localdate().isoformat()
+
+    mine = admin_api.get("/api/v1/core/audit/", {"actor": admin_user.pk, "date_from": today, "date_to": today,
+                                                "model": "core.company"}).json()
+    before = admin_api.get("/api/v1/core/audit/", {"date_to": "2000-01-01"}).json()
+
+    assert mine["count"] == 1
+    assert before["count"] == 0
+
+
+def test_ordering_by_a_field(admin_api):
+    codes = [row["code"] for row in admin_api.get("/api/v1/core/currencies/", {"ordering": "-code"}).json()["results"]]
+
+    assert codes == sorted(codes, reverse=True)
