@@ -217,7 +217,8 @@ class RecordViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ReadOnlyV
     """A full collection: GET list/item, POST (idempotent), PATCH, DELETE; writes through services.
 
     The defaults use the generic record services (simple set-up records); documents override
-    perform_create/perform_update/perform_destroy to call their own service.
+    perform_create/perform_update/perform_destroy to call their own service. A view that overrides
+    `create` itself decorates it with `@idempotent` again.
     """
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
