@@ -76,10 +76,14 @@ class MetricsMiddleware:
         finally:
             for wrapper in reversed(wrappers):
                 wrapper.__exit__(None, None, None)
-        try:
-            view = resolve(request.path_info).view_name or "unknown"
-        except Resolver404:
-            view = "<unresolved>"
+        match = getattr(request, "resolver_match", None)  # set by Django once the URL resolved
+        if match is None:
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+        # Labelled by URL name, never by path: paths with ids would make a label per record.
+        view = (match.view_name or "unknown") if match is not None else "<unresolved>"
         metrics.observe_request(
             view=view, method=request.method, status=response.status_code,
             seconds=time.perf_counter() - started, queries=counter["queries"],
