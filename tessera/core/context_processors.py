@@ -7,11 +7,10 @@ from .permissions import allowed_companies
 from .services.companies import active_module_codes
 
 
-def shell(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    company = getattr(request, "company", None)
+def navigation_for(request, company) -> list[dict]:
+    """The menu: modules live for the company, entries whose permission the user has; the entry
+    whose url the current page is under is marked active."""
+    user = request.user
     live = active_module_codes(company)
     navigation = []
     for module in menu.ordered():
@@ -22,13 +21,22 @@ def shell(request):
             if not user.has_perm(entry.permission):
                 continue
             try:
-                entries.append({"label": entry.label, "url": reverse(entry.url_name)})
+                url = reverse(entry.url_name)
             except NoReverseMatch:
-                continue
+                continue  # a module declares an entry whose screen does not exist yet
+            entries.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
         if entries:
             navigation.append({"code": module.code, "name": module.name, "entries": entries})
+    return navigation
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    company = getattr(request, "company", None)
     return {
-        "navigation": navigation,
+        "navigation": navigation_for(request, company),
         "current_company": company,
         "switchable_companies": allowed_companies(user).order_by("code"),
     }
