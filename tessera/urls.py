@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("tessera.core.ops_urls")),
+    path("", include("tessera.core.auth_urls")),
     path("", include("tessera.core.urls")),
     path("api/v1/", include("tessera.core.api.urls")),
 ]
