@@ -68,6 +68,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # Test clients speak plain HTTP; production redirects that to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def _no_login_lockout(settings):
     # Login throttling has its own tests; elsewhere repeated logins must not lock the test users out.
     settings.AXES_ENABLED = False

@@ -101,7 +101,11 @@ class ExchangeRateViewSet(RecordViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = exchange_rate_set(
-            currency=data["currency"], quote=data["quote_currency"], on=data["rate_on"], rate=data["rate"]
+            actor=self.request.user,
+            currency=data["currency"],
+            quote=data["quote_currency"],
+            on=data["rate_on"],
+            rate=data["rate"],
         )
 
     @extend_schema(

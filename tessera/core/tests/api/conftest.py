@@ -6,8 +6,6 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _api_test_settings(settings):
-    # Test clients speak plain HTTP; production redirects that to HTTPS.
-    settings.SECURE_SSL_REDIRECT = False
     # Throttle counters live in the cache: each test starts with none.
     cache.clear()
     yield
