@@ -320,7 +320,9 @@ class ListView(Screen):
         by_name = {column.name: column for column in columns if column.sort}
         column = by_name.get(wanted.lstrip("-"))
         if column is None:
-            return queryset.order_by(*self.ordering) if self.ordering else queryset, ""
+            if self.ordering:
+                return queryset.order_by(*self.ordering), ""
+            return (queryset if queryset.ordered else queryset.order_by("pk")), ""
         descending = wanted.startswith("-")
         return queryset.order_by(("-" if descending else "") + column.sort, "-pk" if descending else "pk"), wanted
 

@@ -59,7 +59,7 @@ class RoleScreen:
     model = Role
 
     def get_queryset(self):
-        return Role.objects.select_related("group").annotate(user_count=Count("group__user"))
+        return Role.objects.select_related("group").annotate(user_count=Count("group__user")).order_by("code")
 
 
 class RoleListView(RoleScreen, ListView):

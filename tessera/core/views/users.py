@@ -130,10 +130,15 @@ class UserAccessView(UserScreen, Screen):
         user = self.get_object()
         granted = effective_permissions(user)
         labels = dict(MATRIX_ACTIONS)
+        positions = {code: index for index, (code, _label) in enumerate(MATRIX_ACTIONS)}
+
+        def order(action):  # the matrix's column order, then the other transitions by name
+            return positions.get(action, len(positions)), action
+
         rows = []
         for app, models in permission_rows():
-            app_rows = [(row, [labels.get(action, action) for action in sorted(granted.get(row["label"], ()))])
-                        for row in models]
+            app_rows = [(row, [labels.get(action, action) for action in sorted(granted.get(row["label"], ()),
+                                                                               key=order)]) for row in models]
             app_rows = [(row, actions) for row, actions in app_rows if actions]
             if app_rows:
                 rows.append((app, app_rows))
