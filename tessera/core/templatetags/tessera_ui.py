@@ -1,6 +1,8 @@
 """Template helpers of the web UI: Bootstrap form fields, cell values, sorting links, audit changes."""
 
 from django import forms, template
+from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -72,6 +74,22 @@ def sort_mark(context, column) -> str:
     return ""
 
 
+def history_value(field, value) -> str:
+    """A stored (JSON) value shown as the field shows it: a related record's name, a local date."""
+    if value in (None, "") or field is None:
+        return format_value(value)
+    if field.many_to_one or field.one_to_one:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        return format_value(parse_datetime(value) or value)
+    if isinstance(value, str) and isinstance(field, models.DateField):
+        return format_value(parse_date(value) or value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    return format_value(value)
+
+
 @register.filter
 def history_changes(entry, model=None) -> list[tuple[str, str, str]]:
     """An audit entry's changes as (field label, old, new) rows; m2m changes as (field, verb, names)."""
@@ -81,7 +99,7 @@ def history_changes(entry, model=None) -> list[tuple[str, str, str]]:
         field = model_field(model, name) if model is not None else None
         label = capfirst(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
         if isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((label, format_value(change[0]), format_value(change[1])))
+            rows.append((label, history_value(field, change[0]), history_value(field, change[1])))
         elif isinstance(change, dict):
             verbs = {"added": _("added"), "removed": _("removed"), "cleared": _("cleared")}
             for verb, names in change.items():

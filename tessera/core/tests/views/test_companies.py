@@ -108,3 +108,11 @@ def test_a_module_is_switched_off_again(admin_web, company):
 def test_an_unknown_module_is_refused_and_nothing_is_written(admin_web, company):
     admin_web.post(reverse("core:module_list"), {"module": "astrology", "is_active": "1"})
     assert not CompanyModule.objects.filter(company=company).exists()
+
+
+@pytest.mark.django_db
+def test_the_history_tab_names_related_records(admin_web, company):
+    admin_web.post(reverse("core:company_update", args=[company.pk]),
+                   company_form(code="ACME", name="Acme Trading", tax_id="", base_currency=currency("USD").pk))
+    content = admin_web.get(reverse("core:company_detail", args=[company.pk])).content.decode()
+    assert "CNY</td><td>→</td><td>USD" in content

@@ -136,3 +136,14 @@ def test_a_module_card_appears_when_its_module_is_live(admin_web, company):
         assert "Open orders" in [c["title"] for c in admin_web.get("/").context["cards"]]
     finally:
         sales.cards.remove(card)
+
+
+@pytest.mark.django_db
+def test_too_many_failed_sign_ins_show_the_locked_out_page(client, admin_user, settings):
+    settings.AXES_ENABLED = True
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "admin1", "password": "wrong-password-123"})
+    response = client.post(reverse("login"), {"username": "admin1", "password": "wrong-password-123"})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts. Try again later." in response.content.decode()
+    assert "registration/locked_out.html" in [template.name for template in response.templates]
