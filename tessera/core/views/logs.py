@@ -20,7 +20,7 @@ from ..models.audit import AuditAction, Channel
 from ..models.jobs import JobState
 from ..roles import SEEDED_APPS
 from ..selectors import audit_entry_list, domain_event_list, job_list
-from ..services.jobs import job_enqueue
+from ..services.jobs import job_enqueue, job_kind_get
 from .generic import Column, DetailView, ListView, Screen
 
 User = get_user_model()
@@ -146,6 +146,12 @@ class JobScreen:
         return job_list(self.request.user, self.company).select_related("user")
 
 
+def kind_label(job) -> str:
+    """The job kind's name as its module registered it ("Export the audit trail")."""
+    definition = job_kind_get(job.kind)
+    return str(definition.label) if definition else job.kind
+
+
 class JobFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=JobState.choices)
 
@@ -155,7 +161,8 @@ class JobFilter(django_filters.FilterSet):
 
 
 class JobListView(JobScreen, ListView):
-    columns = [Column("id", "#"), "kind", "state", "progress", "message", "user", "created_at", "finished_at"]
+    columns = [Column("id", "#"), Column("kind", value=kind_label, sort="kind"), "state", "progress", "message",
+               "user", "created_at", "finished_at"]
     search_fields = ["kind", "message"]
     filterset_class = JobFilter
     ordering = ["-created_at", "-pk"]
@@ -164,7 +171,7 @@ class JobListView(JobScreen, ListView):
 class JobDetailView(JobScreen, DetailView):
     template_name = "core/logs/job_detail.html"
     show_history = False
-    fields = ["kind", "state", "user", "created_at", "started_at", "finished_at",
+    fields = [Column("kind", value=kind_label), "state", "user", "created_at", "started_at", "finished_at",
               Column("params", gettext_lazy("Parameters"), value=lambda job: as_json(job.params)),
               Column("result", gettext_lazy("Result"), value=lambda job: as_json(job.result)), "error"]
 
