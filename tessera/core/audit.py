@@ -57,7 +57,7 @@ def _value(instance, field):
 
 
 def snapshot(instance) -> dict:
-    excluded = _REGISTRY.get(type(instance), ALWAYS_EXCLUDED)
+    excluded = _REGISTRY.get(instance._meta.model, ALWAYS_EXCLUDED)
     return {
         field.name: _value(instance, field)
         for field in instance._meta.concrete_fields
@@ -77,7 +77,7 @@ def write_entry(instance, action: str, changes: dict, *, company=None) -> AuditE
     company = company if company is not None else _company_of(instance)
     return AuditEntry.objects.create(
         company=company if company is not None and company.pk else None,
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance._meta.model),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
@@ -121,7 +121,7 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if reverse or action not in {"post_add", "post_remove", "post_clear"} or not is_registered(type(instance)):
+    if reverse or action not in {"post_add", "post_remove", "post_clear"} or not is_registered(instance._meta.model):
         return
     field_name = next(
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), "relations"

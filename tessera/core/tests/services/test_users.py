@@ -99,6 +99,23 @@ def test_changing_ones_own_password_needs_the_old_one(make_user):
 
 
 @pytest.mark.django_db
+def test_a_password_change_through_the_request_user_wrapper_is_audited(make_user):
+    # Views pass request.user, a lazy wrapper around the user: the audit must see the real model.
+    from django.utils.functional import SimpleLazyObject
+
+    from tessera.core.models import AuditEntry
+
+    user = make_user("salesperson")
+    lazy = SimpleLazyObject(lambda: User.objects.get(pk=user.pk))
+
+    user_set_password(actor=lazy, user=lazy, password=GOOD_PASSWORD, old_password="Tessera-test-pw-2026")
+
+    assert User.objects.get(pk=user.pk).check_password(GOOD_PASSWORD)
+    entry = AuditEntry.objects.filter(object_id=str(user.pk), content_type__model="user").latest("pk")
+    assert entry.changes == {"password": ["***", "***"]}
+
+
+@pytest.mark.django_db
 def test_user_provision_run_twice_changes_nothing(company):
     user_provision(username="ops", password=GOOD_PASSWORD, roles=[_role("auditor")], companies=[company])
     first = User.objects.values().get(username="ops")
