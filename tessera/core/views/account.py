@@ -1,7 +1,7 @@
 """The signed-in user's own account: password change and API tokens."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,8 +22,7 @@ class PasswordChangeView(FormScreen):
     success_message = gettext_lazy("Your password was changed.")
 
     def perform(self, form):
-        # The real user row, not request.user's lazy wrapper: the audit entry names the record's model.
-        user = get_user_model().objects.get(pk=self.request.user.pk)
+        user = self.request.user
         user_set_password(actor=user, user=user, password=form.cleaned_data["password"],
                           old_password=form.cleaned_data["old_password"])
         update_session_auth_hash(self.request, user)  # stay signed in with the new password
