@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from ..errors import ValidationFailed
 
@@ -18,7 +19,7 @@ def assign(instance: models.Model, data: dict, allowed: set[str]) -> None:
     """Set only the `allowed` fields from `data`; anything else is refused, never silently kept."""
     unknown = set(data) - allowed
     if unknown:
-        raise ValidationFailed(fields={name: ["This field cannot be set."] for name in sorted(unknown)})
+        raise ValidationFailed(fields={name: [_("This field cannot be set.")] for name in sorted(unknown)})
     for name, value in data.items():
         setattr(instance, name, value)
 
@@ -71,4 +72,4 @@ def record_delete(*, actor, instance: models.Model, company=None) -> None:
         with transaction.atomic():
             instance.delete()
     except (ProtectedError, RestrictedError) as error:
-        raise ValidationFailed("This record is still used by other records and cannot be deleted.") from error
+        raise ValidationFailed(_("This record is still used by other records and cannot be deleted.")) from error
