@@ -62,6 +62,9 @@ ROLES: dict[str, tuple] = {
 }
 
 SEEDED_APPS = ("core", "auth") + BUSINESS_APPS
+# Bookkeeping tables nobody grants access to by hand: left out of the permission matrix.
+INTERNAL_MODELS = {"auth.permission", "core.idempotencyrecord", "core.roleseededmodel", "core.sequencecounter",
+                   "core.userprofile"}
 
 
 def _rule_matches(rule_target: str, content_type: ContentType) -> bool:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from ..forms import RoleForm
 from ..models import AuditEntry, Role
-from ..roles import SEEDED_APPS
+from ..roles import INTERNAL_MODELS, SEEDED_APPS
 from ..services.users import role_create, role_delete, role_set_permissions
 from .generic import Column, CreateView, DeleteView, DetailView, ListView, Screen, Tab
 
@@ -38,8 +38,8 @@ def permission_rows() -> list[tuple[str, list[dict]]]:
     by_app: dict[str, list[dict]] = {}
     for content_type in ContentType.objects.filter(app_label__in=SEEDED_APPS).order_by("app_label", "model"):
         model = content_type.model_class()
-        if model is None:
-            continue  # a model that no longer exists
+        if model is None or f"{content_type.app_label}.{content_type.model}" in INTERNAL_MODELS:
+            continue  # a model that no longer exists, or internal bookkeeping
         cells, other = {}, []
         for perm in permissions.get(content_type.pk, []):
             action = perm.codename.removesuffix(f"_{content_type.model}")

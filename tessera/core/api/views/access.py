@@ -37,7 +37,11 @@ class UserViewSet(RecordViewSet):
     """`core/users/`: users with their roles, allowed companies and default company. Disable, never delete."""
 
     module = "core"
-    queryset = User.objects.select_related("profile").prefetch_related("groups__role", "profile__companies")
+    queryset = (
+        User.objects.select_related("profile")
+        .prefetch_related("groups__role", "profile__companies")
+        .order_by("username")
+    )
     serializer_class = UserSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["is_active", "username"]
