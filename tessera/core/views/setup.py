@@ -8,13 +8,10 @@ from django.utils.translation import gettext_lazy
 
 from ..forms import CurrencyForm, DateInput, ExchangeRateLineForm, SequenceForm
 from ..models import Currency, ExchangeRate, Sequence
-from ..services.base import record_create, record_update
 from ..services.ui import exchange_rate_save
-from .generic import Column, CreateView, DetailView, ListView, Tab, UpdateView, YesNoFilter, form_data
+from .generic import Column, DetailView, ListView, Tab, YesNoFilter
 from .lines import InlineLinesView
-
-CURRENCY_FIELDS = {"code", "name", "symbol", "decimal_places", "rounding", "is_active"}
-SEQUENCE_FIELDS = {"code", "name", "prefix", "padding", "reset"}
+from .records import RecordCreateView, RecordUpdateView
 
 
 def trimmed(value: Decimal | None) -> Decimal | None:
@@ -66,24 +63,14 @@ class CurrencyDetailView(DetailView):
         return {"inline": CurrencyRatesView.table_context(self.request, obj)}
 
 
-class CurrencyCreateView(CreateView):
+class CurrencyCreateView(RecordCreateView):
     model = Currency
     form_class = CurrencyForm
 
-    def perform(self, form):
-        return record_create(actor=self.request.user, model=Currency, data=form_data(form), fields=CURRENCY_FIELDS,
-                             company=self.company)
 
-
-class CurrencyUpdateView(UpdateView):
+class CurrencyUpdateView(RecordUpdateView):
     model = Currency
     form_class = CurrencyForm
-
-    def perform(self, form):
-        data = form_data(form)
-        data.pop("code", None)
-        return record_update(actor=self.request.user, instance=self.object, data=data,
-                             fields=CURRENCY_FIELDS - {"code"}, company=self.company)
 
 
 # --- Exchange rates --------------------------------------------------------------------------
@@ -138,21 +125,11 @@ class SequenceDetailView(DetailView):
         return {"counters": obj.counters.order_by("-period")}
 
 
-class SequenceCreateView(CreateView):
+class SequenceCreateView(RecordCreateView):
     model = Sequence
     form_class = SequenceForm
 
-    def perform(self, form):
-        return record_create(actor=self.request.user, model=Sequence, data=form_data(form), fields=SEQUENCE_FIELDS,
-                             company=self.company)
 
-
-class SequenceUpdateView(UpdateView):
+class SequenceUpdateView(RecordUpdateView):
     model = Sequence
     form_class = SequenceForm
-
-    def perform(self, form):
-        data = form_data(form)
-        data.pop("code", None)
-        return record_update(actor=self.request.user, instance=self.object, data=data,
-                             fields=SEQUENCE_FIELDS - {"code"}, company=self.company)
