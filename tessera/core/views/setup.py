@@ -92,8 +92,9 @@ class ExchangeRateFilter(django_filters.FilterSet):
 
 class ExchangeRateListView(ListView):
     model = ExchangeRate
-    columns = ["currency__code", "quote_currency__code", "rate_on", Column("rate", value=lambda r: trimmed(r.rate),
-                                                                           sort="rate")]
+    columns = [Column("currency__code", gettext_lazy("Currency")),
+               Column("quote_currency__code", gettext_lazy("Quote currency")),
+               "rate_on", Column("rate", value=lambda r: trimmed(r.rate), sort="rate")]
     search_fields = ["currency__code", "quote_currency__code"]
     filterset_class = ExchangeRateFilter
     ordering = ["-rate_on", "currency__code", "quote_currency__code"]
