@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "tessera.core",
+    "tessera.partners",
+    "tessera.accounting",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-ALL = ("view", "add", "change", "delete", "approve", "post", "reverse", "cancel", "close", "confirm")
+ALL = ("view", "add", "change", "delete", "approve", "post", "reverse", "cancel", "close", "reopen", "confirm")
 READ = ("view",)
 WRITE = ("view", "add", "change", "delete")
 BUSINESS_APPS = ("partners", "products", "accounting", "inventory", "purchasing", "sales", "hr",
@@ -21,7 +21,7 @@ ROLES: dict[str, tuple] = {
     "administrator": (_("Administrator"), _("Sets up Tessera: companies, users, roles, modules."), [("*", ALL)]),
     "accountant": (
         _("Accountant"), _("Keeps the books: entries, invoices, payments."),
-        [("accounting", WRITE + ("post", "confirm")), ("partners", READ), ("products", READ),
+        [("accounting", WRITE + ("post", "reverse", "confirm")), ("partners", WRITE), ("products", READ),
          ("core.currency", READ), ("core.exchangerate", WRITE)],
     ),
     "accounting_manager": (

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountingConfig(AppConfig):
+    name = "tessera.accounting"
+    label = "accounting"
+    verbose_name = _("Accounting")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401  (registers the module's menu and numbering defaults)

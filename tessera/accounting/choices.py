@@ -1,0 +1,83 @@
+"""Choices of the accounting app, and the allowed state moves of entries, periods and years."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountType(models.TextChoices):
+    """The six classes of the Chinese chart (资产, 负债, 共同, 所有者权益, 成本, 损益 split in income/expense)."""
+
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    COMMON = "common", _("Common")
+    EQUITY = "equity", _("Equity")
+    COST = "cost", _("Cost")
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
+
+
+# Types whose balance is normally on the debit side; the others are normally credit.
+DEBIT_NATURE = {AccountType.ASSET, AccountType.COST, AccountType.EXPENSE, AccountType.COMMON}
+# Types closed into profit at year end.
+PROFIT_AND_LOSS = {AccountType.INCOME, AccountType.EXPENSE}
+
+
+class AccountRole(models.TextChoices):
+    """What an account is used for; control accounts are kept per partner and reconciled."""
+
+    NONE = "", _("None")
+    RECEIVABLE = "receivable", _("Receivable (control)")
+    PAYABLE = "payable", _("Payable (control)")
+    BANK = "bank", _("Bank")
+    CASH = "cash", _("Cash")
+    GRIR = "grir", _("Goods received not invoiced (GR/IR)")
+    INVENTORY = "inventory", _("Inventory")
+    TAX_INPUT = "tax_input", _("Input VAT")
+    TAX_OUTPUT = "tax_output", _("Output VAT")
+    CURRENT_PROFIT = "current_profit", _("Current year profit")
+    RETAINED_EARNINGS = "retained_earnings", _("Retained earnings")
+    EXCHANGE_GAIN = "exchange_gain", _("Exchange gain")
+    EXCHANGE_LOSS = "exchange_loss", _("Exchange loss")
+    ROUNDING = "rounding", _("Rounding differences")
+
+
+class JournalKind(models.TextChoices):
+    SALES = "sales", _("Sales")
+    PURCHASE = "purchase", _("Purchases")
+    CASH = "cash", _("Cash")
+    BANK = "bank", _("Bank")
+    GENERAL = "general", _("General")
+    STOCK = "stock", _("Stock")
+    PAYROLL = "payroll", _("Payroll")
+
+
+class EntryState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+
+
+ENTRY_TRANSITIONS = {
+    "post": ({EntryState.DRAFT}, EntryState.POSTED),
+}
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+PERIOD_TRANSITIONS = {
+    "close": ({PeriodState.OPEN}, PeriodState.CLOSED),
+    "reopen": ({PeriodState.CLOSED}, PeriodState.OPEN),
+}
+
+
+class TaxKind(models.TextChoices):
+    SALES = "sales", _("Sales")
+    PURCHASE = "purchase", _("Purchase")
+
+
+class ChartTemplate(models.TextChoices):
+    CN_ENTERPRISE = "cn_enterprise", _("China: Accounting Standards for Business Enterprises (企业会计准则)")
+    CN_SMALL = "cn_small", _("China: Accounting Standards for Small Enterprises (小企业会计准则)")
+    IFRS = "ifrs", _("International (IFRS-style)")

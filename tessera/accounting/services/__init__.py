@@ -1,0 +1,1 @@
+"""Accounting writes and state transitions. Each service owns its transaction and raises domain errors."""

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "tessera.partners"
+    label = "partners"
+    verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401  (registers the module's menu)
