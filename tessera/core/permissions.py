@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .errors import PermissionDenied
 from .models import Company
@@ -22,10 +23,23 @@ def perm_name(model: type[Model] | Model, action: str) -> str:
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
+DEFAULT_ACTION_LABELS = {"view": _lazy("view"), "add": _lazy("add"), "change": _lazy("change"),
+                         "delete": _lazy("delete")}
+
+
 def permission_label(perm: str) -> str:
+    """A permission's name in the user's language: Django stores the default ones in English."""
     app_label, codename = perm.split(".", 1)
-    found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-    return str(found.name) if found else perm
+    found = Permission.objects.select_related("content_type").filter(
+        content_type__app_label=app_label, codename=codename).first()
+    if found is None:
+        return perm
+    action = codename.rsplit("_", 1)[0]
+    model = found.content_type.model_class()
+    if action in DEFAULT_ACTION_LABELS and model is not None:
+        return _("Can %(action)s %(model)s") % {"action": DEFAULT_ACTION_LABELS[action],
+                                                "model": model._meta.verbose_name}
+    return _(found.name)  # names declared in Meta.permissions are translatable strings
 
 
 @dataclass(frozen=True)

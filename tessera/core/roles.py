@@ -67,6 +67,32 @@ INTERNAL_MODELS = {"auth.permission", "core.idempotencyrecord", "core.roleseeded
                    "core.userprofile"}
 
 
+def role_label(group) -> str:
+    """A role's name in the user's language: a seeded role whose name is still the seeded one is shown
+    translated; a renamed or custom role shows its own name."""
+    from django.utils import translation
+
+    role = getattr(group, "role", None)
+    if role is not None and role.is_seeded and role.code in ROLES:
+        seeded_name = ROLES[role.code][0]
+        with translation.override("en"):
+            if group.name == str(seeded_name):
+                return str(seeded_name)
+    return group.name
+
+
+def role_description(role) -> str:
+    """A seeded role's description in the user's language, unless an administrator rewrote it."""
+    from django.utils import translation
+
+    if role.is_seeded and role.code in ROLES:
+        seeded = ROLES[role.code][1]
+        with translation.override("en"):
+            if role.description == str(seeded):
+                return str(seeded)
+    return role.description
+
+
 def _rule_matches(rule_target: str, content_type: ContentType) -> bool:
     if rule_target == "*":
         return content_type.app_label in SEEDED_APPS

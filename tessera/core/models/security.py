@@ -49,11 +49,20 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
 
     def __str__(self) -> str:
-        return self.group.name
+        return self.name
 
     @property
     def name(self) -> str:
-        return self.group.name
+        """The name in the user's language (seeded roles are translated)."""
+        from ..roles import role_label
+
+        return role_label(self.group)
+
+    @property
+    def description_display(self) -> str:
+        from ..roles import role_description
+
+        return role_description(self)
 
 
 def hash_token(raw: str) -> str:

@@ -62,17 +62,20 @@ class RoleScreen:
         return Role.objects.select_related("group").annotate(user_count=Count("group__user")).order_by("code")
 
 
+DESCRIPTION = Column("description", gettext_lazy("Description"), value=lambda role: role.description_display)
+
+
 class RoleListView(RoleScreen, ListView):
     columns = [
         "code", Column("name", gettext_lazy("Name"), value=lambda role: role.name, sort="group__name"),
-        "description", "is_seeded",
+        DESCRIPTION, "is_seeded",
         Column("users", gettext_lazy("Users"), value=lambda role: role.user_count, sort="user_count"),
     ]
     search_fields = ["code", "group__name", "description"]
 
 
 class RoleDetailView(RoleScreen, DetailView):
-    fields = ["code", Column("name", gettext_lazy("Name"), value=lambda role: role.name), "description",
+    fields = ["code", Column("name", gettext_lazy("Name"), value=lambda role: role.name), DESCRIPTION,
               "is_seeded", Column("users", gettext_lazy("Users"), value=lambda role: role.user_count)]
     tabs = [
         Tab("permissions", gettext_lazy("Permissions"), "core/roles/_permissions.html"),

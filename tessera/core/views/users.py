@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from ..forms import NewPasswordForm, UserCreateForm, UserUpdateForm
 from ..permissions import allowed_companies, effective_permissions
+from ..roles import role_label
 from ..services.users import user_create, user_set_password, user_update
 from .generic import Column, CreateView, DetailView, FormScreen, ListView, Screen, UpdateView, YesNoFilter
 from .roles import MATRIX_ACTIONS, permission_rows
@@ -18,7 +19,7 @@ User = get_user_model()
 
 
 def role_names(user) -> str:
-    return ", ".join(sorted(group.name for group in user.groups.all()))
+    return ", ".join(sorted(role_label(group) for group in user.groups.all()))
 
 
 def company_codes(user) -> str:
@@ -39,7 +40,7 @@ class UserScreen:
     model = User
 
     def get_queryset(self):
-        return User.objects.prefetch_related("groups", "profile__companies").select_related("profile")
+        return User.objects.prefetch_related("groups__role", "profile__companies").select_related("profile")
 
 
 class UserListView(UserScreen, ListView):
@@ -144,7 +145,7 @@ class UserAccessView(UserScreen, Screen):
                 rows.append((app, app_rows))
         return self.render({
             "object": user,
-            "roles": user.groups.order_by("name"),
+            "roles": sorted(role_label(group) for group in user.groups.select_related("role")),
             "companies": allowed_companies(user).order_by("code"),
             "default_company": getattr(getattr(user, "profile", None), "default_company", None),
             "rows": rows,

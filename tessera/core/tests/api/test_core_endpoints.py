@@ -264,7 +264,7 @@ def test_me_lists_the_company_and_its_active_modules(make_user, api_client_for, 
 
     assert me["company"]["code"] == "ACME"
     assert [c["code"] for c in me["companies"]] == ["ACME", "OTHER"]
-    assert me["modules"] == ["core", "sales"]
+    assert me["modules"] == ["core", "masterdata", "sales"]
 
 
 def test_audit_search_by_actor_and_dates(admin_api, admin_user, company):

@@ -53,7 +53,7 @@ def test_create_lets_the_creator_work_in_it_and_emits_an_event(admin_user):
 def test_create_switches_on_the_modules_asked_for(admin_user):
     company = company_create(actor=admin_user, data=_data(), modules=["sales", "accounting"])
 
-    assert active_module_codes(company) == {"core", "sales", "accounting"}
+    assert active_module_codes(company) == {"core", "masterdata", "sales", "accounting"}
 
 
 @pytest.mark.django_db

@@ -67,3 +67,28 @@ def test_seeding_again_creates_nothing_new():
 
 def test_business_apps_are_seeded():
     assert set(BUSINESS_APPS) <= set(SEEDED_APPS)
+
+
+@pytest.mark.django_db
+def test_a_seeded_role_is_named_in_the_users_language_until_renamed():
+    from django.utils import translation
+
+    role = Role.objects.select_related("group").get(code="administrator")
+    with translation.override("zh-hans"):
+        assert role.name == "系统管理员"
+    role.group.name = "Site owner"
+    role.group.save()
+    with translation.override("zh-hans"):
+        assert role.name == "Site owner"
+
+
+@pytest.mark.django_db
+def test_a_refusal_names_the_permission_in_the_users_language(make_user):
+    from django.utils import translation
+
+    from tessera.core.permissions import check
+
+    user = make_user("salesperson")
+    with translation.override("zh-hans"):
+        reason = check(user, "core.add_company").reason
+    assert "core.add_company" in reason and "Can add" not in reason
