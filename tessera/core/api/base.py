@@ -95,6 +95,14 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
         for name in SERVER_SET_FIELDS:
             if name in fields:
                 fields[name].read_only = True
+        request = self.context.get("request")
+        if request is not None:
+            # Ids of another company's records are unknown here, exactly as they are at their own URLs.
+            for field in fields.values():
+                related = getattr(field, "child_relation", field)
+                queryset = getattr(related, "queryset", None)
+                if queryset is not None and is_company_owned(queryset.model):
+                    related.queryset = scoped(queryset, getattr(request, "company", None))
         return fields
 
 
