@@ -8,4 +8,7 @@ class AccountingConfig(AppConfig):
     verbose_name = _("Accounting")
 
     def ready(self) -> None:
-        from . import menu  # noqa: F401  (registers the module's menu and numbering defaults)
+        from . import (
+            audit_registry,  # noqa: F401  (audit trail registrations and check-books checks)
+            menu,  # noqa: F401  (registers the module's menu and numbering defaults)
+        )

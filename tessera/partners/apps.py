@@ -8,4 +8,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from . import menu  # noqa: F401  (registers the module's menu)
+        from . import (
+            audit_registry,  # noqa: F401  (audit trail registrations)
+            menu,  # noqa: F401  (registers the module's menu)
+        )

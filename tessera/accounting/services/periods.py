@@ -1,4 +1,9 @@
-"""Fiscal years and their monthly periods: create, find the open period of a date, close, reopen."""
+"""Fiscal years and their monthly periods: create, find the open period of a date, close, reopen.
+
+Locking: every service that posts or moves a period or a year first locks the company row
+(`lock_company`), then the year, the periods and the entries. One order everywhere, so two of
+them never wait on each other; and a period cannot close between a posting's check and its commit.
+"""
 
 import calendar
 import datetime
@@ -21,6 +26,11 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
+def lock_company(company: Company) -> Company:
+    """Lock the company row until the transaction ends: it serialises postings and period moves."""
+    return Company.objects.select_for_update().get(pk=company.pk)
+
+
 def fiscal_year_create(*, actor, company: Company, year: int) -> FiscalYear:
     """Open fiscal year `year` (starting in the company's start month) with its twelve monthly periods.
 
@@ -31,6 +41,7 @@ def fiscal_year_create(*, actor, company: Company, year: int) -> FiscalYear:
     end = _add_months(start, 12) - datetime.timedelta(days=1)
     name = str(year) if company.fiscal_year_start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
     with transaction.atomic():
+        lock_company(company)  # two requests creating the same year: the second sees the first
         if FiscalYear.objects.filter(company=company, start_on__lte=end, end_on__gte=start).exists():
             raise ValidationFailed(fields={"year": [_("Fiscal year %(name)s exists already.") % {"name": name}]})
         fiscal_year = FiscalYear.objects.create(company=company, name=name, start_on=start, end_on=end)
@@ -49,7 +60,7 @@ def fiscal_year_create(*, actor, company: Company, year: int) -> FiscalYear:
 
 def period_of(company: Company, day: datetime.date, *, lock: bool = False) -> Period:
     """The open period containing `day`. Raises PeriodClosed when it is closed or does not exist."""
-    periods = Period.objects.filter(company=company, start_on__lte=day, end_on__gte=day)
+    periods = Period.objects.filter(company=company, start_on__lte=day, end_on__gte=day).select_related("fiscal_year")
     if lock:
         periods = periods.select_for_update(of=("self",))
     period = periods.first()
@@ -58,19 +69,22 @@ def period_of(company: Company, day: datetime.date, *, lock: bool = False) -> Pe
                            % {"date": day.isoformat()})
     if period.state != PeriodState.OPEN:
         raise PeriodClosed(_("Period %(name)s is closed.") % {"name": period.name})
+    if period.fiscal_year.state != PeriodState.OPEN:
+        raise PeriodClosed(_("Fiscal year %(name)s is closed.") % {"name": period.fiscal_year.name})
     return period
 
 
-def _move(period_or_year, action: str) -> None:
+def transition(period_or_year, action: str) -> None:
+    """Move a locked period or fiscal year (`close` or `reopen`), refusing a move its state forbids,
+    and write the audit transition (the one history entry of the move)."""
     sources, target = PERIOD_TRANSITIONS[action]
     if period_or_year.state not in sources:
-        raise InvalidState(_("%(name)s is %(state)s: it cannot be %(action)s.") % {
-            "name": period_or_year.name, "state": period_or_year.get_state_display(),
-            "action": {"close": _("closed"), "reopen": _("reopened")}[action],
-        })
+        if action == "close":
+            raise InvalidState(_("%(name)s is closed already.") % {"name": period_or_year.name})
+        raise InvalidState(_("%(name)s is open: only a closed one can be reopened.") % {"name": period_or_year.name})
     before = period_or_year.state
     period_or_year.state = target
-    period_or_year.save(update_fields=["state"])
+    type(period_or_year).objects.filter(pk=period_or_year.pk).update(state=target)
     audit.record_transition(period_or_year, from_state=before, to_state=target)
 
 
@@ -78,8 +92,9 @@ def period_close(*, actor, period: Period) -> Period:
     """Close a period: nothing can be posted into it until it is reopened."""
     require(actor, "accounting.close_period", period.company)
     with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
-        _move(period, "close")
+        lock_company(period.company)
+        period = Period.objects.select_for_update(of=("self",)).select_related("fiscal_year").get(pk=period.pk)
+        transition(period, "close")
         events.emit("accounting.period.closed", company=period.company, obj=period, payload={"name": period.name})
     return period
 
@@ -88,10 +103,11 @@ def period_reopen(*, actor, period: Period) -> Period:
     """Reopen a closed period of a fiscal year that is still open."""
     require(actor, "accounting.reopen_period", period.company)
     with transaction.atomic():
-        period = Period.objects.select_for_update().select_related("fiscal_year").get(pk=period.pk)
+        lock_company(period.company)
+        period = Period.objects.select_for_update(of=("self",)).select_related("fiscal_year").get(pk=period.pk)
         if period.fiscal_year.state != PeriodState.OPEN:
             raise InvalidState(_("Fiscal year %(name)s is closed: reopen it first.")
                                % {"name": period.fiscal_year.name})
-        _move(period, "reopen")
+        transition(period, "reopen")
         events.emit("accounting.period.reopened", company=period.company, obj=period, payload={"name": period.name})
     return period

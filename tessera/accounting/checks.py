@@ -1,0 +1,121 @@
+"""The ledger's invariants for `tessera check-books`: each check returns the problems it finds.
+
+- every posted entry balances and its lines add up to its totals, and the lines carry the entry's
+  posting (date, period, posted flag) and belong to its company;
+- AccountBalance rows equal the sums of posted lines per account and period, and debits equal credits;
+- the hash chain verifies (nothing changed behind the application's back);
+- no posted line is on an account with sub-accounts;
+- receivable and payable control accounts: every posted line names a partner, so the per-partner
+  sums equal the account's total.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+
+from tessera.core.checks_registry import register_check
+
+from .choices import AccountRole, EntryState
+from .models import Account, AccountBalance, JournalEntry, JournalEntryLine, Period
+from .services.chain import verify_chain
+
+ZERO = Decimal("0")
+
+
+def _label(entry: dict) -> str:
+    return entry["number"] or f"#{entry['pk']}"
+
+
+def entries_balance(company) -> list[str]:
+    """Posted entries balance, have two lines or more adding up to their totals, lines agree with them."""
+    problems = []
+    posted = JournalEntry.objects.filter(company=company, state=EntryState.POSTED)
+    for entry in posted.exclude(total_debit=F("total_credit")).values("pk", "number", "total_debit", "total_credit"):
+        problems.append(_("%(entry)s: debit %(debit)s does not equal credit %(credit)s")
+                        % {"entry": _label(entry), "debit": entry["total_debit"], "credit": entry["total_credit"]})
+    sums = posted.annotate(lines_debit=Sum("lines__debit"), lines_credit=Sum("lines__credit"), count=Count("lines"))
+    wrong = sums.filter(Q(count__lt=2) | ~Q(lines_debit=F("total_debit")) | ~Q(lines_credit=F("total_credit")))
+    for entry in wrong.values("pk", "number", "count", "lines_debit", "lines_credit", "total_debit"):
+        problems.append(_("%(entry)s: its %(count)s lines add up to debit %(debit)s and credit %(credit)s, "
+                          "its total is %(total)s")
+                        % {"entry": _label(entry), "count": entry["count"], "debit": entry["lines_debit"],
+                           "credit": entry["lines_credit"], "total": entry["total_debit"]})
+    lines = JournalEntryLine.objects.filter(company=company)
+    posting_differs = Q(is_posted=False) | ~Q(period=F("entry__period")) | ~Q(date=F("entry__date"))
+    mismatched = lines.filter(
+        Q(entry__state=EntryState.POSTED) & posting_differs
+        | Q(is_posted=True) & ~Q(entry__state=EntryState.POSTED)
+        | ~Q(entry__company=company) | ~Q(account__company=company)
+    )
+    for line in mismatched.values("pk", "entry__number", "entry_id").order_by("pk"):
+        problems.append(_("Line #%(line)s of %(entry)s does not match its entry (posting, period, date or company)")
+                        % {"line": line["pk"], "entry": line["entry__number"] or f"#{line['entry_id']}"})
+    return problems
+
+
+def balances_match_lines(company) -> list[str]:
+    """AccountBalance rows equal the posted lines' sums per account and period; debits equal credits."""
+    from_lines = {
+        (row["account"], row["period"]): (row["debit"], row["credit"])
+        for row in JournalEntryLine.objects.filter(company=company, is_posted=True)
+        .values("account", "period").annotate(debit=Sum("debit"), credit=Sum("credit")).order_by()
+    }
+    from_balances = {
+        (row["account"], row["period"]): (row["debit"], row["credit"])
+        for row in AccountBalance.objects.filter(company=company).values("account", "period", "debit", "credit")
+    }
+    codes = dict(Account.objects.filter(company=company).values_list("pk", "code"))
+    periods = dict(Period.objects.filter(company=company).values_list("pk", "name"))
+    problems = []
+    for key in sorted(set(from_lines) | set(from_balances), key=lambda key: (codes.get(key[0], ""), key[1] or 0)):
+        kept = from_balances.get(key, (ZERO, ZERO))
+        summed = from_lines.get(key, (ZERO, ZERO))
+        if kept != summed:
+            problems.append(
+                _("Account %(account)s, period %(period)s: balance %(kept_debit)s/%(kept_credit)s, posted lines "
+                  "%(debit)s/%(credit)s")
+                % {"account": codes.get(key[0], key[0]), "period": periods.get(key[1], key[1]),
+                   "kept_debit": kept[0], "kept_credit": kept[1], "debit": summed[0], "credit": summed[1]}
+            )
+    totals = AccountBalance.objects.filter(company=company).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    if (totals["debit"] or ZERO) != (totals["credit"] or ZERO):
+        problems.append(_("The ledger does not balance: debits %(debit)s, credits %(credit)s")
+                        % {"debit": totals["debit"], "credit": totals["credit"]})
+    return problems
+
+
+def hash_chain(company) -> list[str]:
+    """The tamper-evidence chain of posted entries verifies."""
+    return verify_chain(company)
+
+
+def leaf_accounts(company) -> list[str]:
+    """No posted line is on an account that has sub-accounts."""
+    codes = (JournalEntryLine.objects.filter(company=company, is_posted=True, account__children__isnull=False)
+             .values_list("account__code", flat=True).distinct().order_by("account__code"))
+    return [_("Account %(code)s has sub-accounts but posted lines") % {"code": code} for code in codes]
+
+
+def control_accounts(company) -> list[str]:
+    """Receivable and payable accounts: the per-partner sums of posted lines equal the account total."""
+    problems = []
+    totals: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    accounts = Account.objects.filter(company=company, role__in=[AccountRole.RECEIVABLE, AccountRole.PAYABLE])
+    for row in (AccountBalance.objects.filter(account__in=accounts).values("account")
+                .annotate(debit=Sum("debit"), credit=Sum("credit")).order_by()):
+        totals[row["account"]] = [row["debit"], row["credit"]]
+    for account in accounts.order_by("code"):
+        partners = JournalEntryLine.objects.filter(account=account, is_posted=True, partner__isnull=False).aggregate(
+            debit=Sum("debit"), credit=Sum("credit"))
+        by_partner = (partners["debit"] or ZERO) - (partners["credit"] or ZERO)
+        total = totals[account.pk][0] - totals[account.pk][1]
+        if by_partner != total:
+            problems.append(_("Control account %(code)s: partner balances add up to %(partners)s, the account to "
+                              "%(total)s") % {"code": account.code, "partners": by_partner, "total": total})
+    return problems
+
+
+for _check in (entries_balance, balances_match_lines, hash_chain, leaf_accounts, control_accounts):
+    register_check(f"accounting.{_check.__name__}", _check)
