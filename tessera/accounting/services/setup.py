@@ -175,9 +175,16 @@ def account_by_role(company: Company, role: str) -> Account:
 
 def _install_accounts(company: Company, rows, result: ChartInstallResult) -> None:
     existing = {account.code: account for account in Account.objects.filter(company=company)}
-    taken_roles = {account.role for account in existing.values() if account.role in UNIQUE_ROLES}
     posted_to = set(JournalEntryLine.objects.filter(company=company).values_list("account__code", flat=True)
                     .distinct())
+    existing_parents = {account.parent.code for account in existing.values() if account.parent_id}
+    chart_parents = {row.parent for row in rows if row.parent}
+    # A role stays with an existing account that remains a leaf; one about to get sub-accounts hands it on.
+    taken_roles = {
+        account.role for account in existing.values()
+        if account.role in UNIQUE_ROLES and account.code not in existing_parents
+        and (account.code not in chart_parents or account.code in posted_to)
+    }
     left_out: set[str] = set()
     for row in rows:
         if row.code in existing:
