@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("tessera.core.ops_urls")),
     path("", include("tessera.core.auth_urls")),
     path("", include("tessera.core.urls")),
+    path("partners/", include("tessera.partners.urls")),
+    path("accounting/", include("tessera.accounting.urls")),
     path("api/v1/", include("tessera.core.api.urls")),
 ]
 if settings.DEBUG:

@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core.menu import Module, register
+from tessera.core.menu import MenuEntry, Module, register
 
-register(Module(code="masterdata", name=_("Master data"), order=10, always_on=True, menu=[]))
+register(Module(code="masterdata", name=_("Master data"), order=10, always_on=True, menu=[
+    MenuEntry(_("Partners"), "partners:partner_list", "partners.view_partner"),
+    MenuEntry(_("Payment terms"), "partners:paymentterm_list", "partners.view_paymentterm"),
+]))

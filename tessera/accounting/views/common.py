@@ -1,0 +1,68 @@
+"""What the accounting screens share: the module, the url namespace, company-scoped forms, and
+POST buttons that run one state transition (post, reverse, close, reopen)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from tessera.core import errors
+from tessera.core.views.records import RecordCreateView, RecordUpdateView
+
+
+class Accounting:
+    """Mixed into every accounting screen (before the generic view)."""
+
+    module = "accounting"
+    url_namespace = "accounting"
+
+
+class CompanyFormKwargs:
+    """Forms whose choices are limited to the company's records get `company`."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "company": self.company}
+
+
+class AccountingCreateView(Accounting, CompanyFormKwargs, RecordCreateView):
+    pass
+
+
+class AccountingUpdateView(Accounting, CompanyFormKwargs, RecordUpdateView):
+    pass
+
+
+class TransitionView(Accounting):
+    """POST only: run `transition(obj)` (a service, which checks its own permission) and go back to the
+    record's page; a refusal (no permission, wrong state, closed period...) shows there as a message.
+
+    Mixed with core's Screen; the screen itself needs only the view permission of the model."""
+
+    http_method_names = ["post"]
+    action = "view"
+    success_message = ""
+
+    def transition(self, obj):
+        raise NotImplementedError
+
+    def get_redirect_url(self, obj, result) -> str:
+        return self.url("detail", obj) or self.url("list")
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            result = self.transition(obj)
+        except (errors.PermissionDenied, errors.ValidationFailed, errors.InvalidState, errors.Conflict) as error:
+            messages.error(request, error_text(error))
+            return redirect(self.get_redirect_url(obj, None))
+        if self.success_message:
+            messages.success(request, self.success_message % {"record": result or obj})
+        return redirect(self.get_redirect_url(obj, result))
+
+
+def error_text(error: errors.DomainError) -> str:
+    """A domain error as one line: its message, then any field messages."""
+    parts = [str(error.message)]
+    for field_messages in (error.fields or {}).values():
+        listed = field_messages if isinstance(field_messages, list | tuple) else [field_messages]
+        parts.extend(str(message) for message in listed if str(message) != str(error.message))
+    return " ".join(parts) if parts else _("The request could not be carried out.")
