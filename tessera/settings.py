@@ -233,6 +233,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: Tessera runs offline
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `state` or `kind` field with their own choices: name each enum after its set.
+    "ENUM_NAME_OVERRIDES": {
+        "EntryStateEnum": "tessera.accounting.choices.EntryState",
+        "PeriodStateEnum": "tessera.accounting.choices.PeriodState",
+        "JournalKindEnum": "tessera.accounting.choices.JournalKind",
+        "TaxKindEnum": "tessera.accounting.choices.TaxKind",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------------

@@ -1,0 +1,3 @@
+"""The ledger reports at /api/v1/accounting/reports/ (written in reports.py; routes listed here)."""
+
+urlpatterns: list = []
