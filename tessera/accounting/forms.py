@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from tessera.core.forms import DateInput
 from tessera.partners.forms import CompanyModelForm
 
-from .choices import ChartTemplate
 from .models import Account, CostCenter, Journal, JournalEntry, JournalEntryLine, Tax
 
 
 class AccountForm(CompanyModelForm):
+    fixed_fields = ()  # accounts may be renumbered (the service keeps codes unique)
+
     class Meta:
         model = Account
         fields = ["code", "name", "name_en", "parent", "type", "role", "is_reconcilable", "currency",
@@ -49,9 +50,9 @@ class FiscalYearForm(forms.Form):
 class ChartInstallForm(forms.Form):
     template = forms.ChoiceField(label=_("Chart of accounts"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, templates=None, **kwargs):
+    def __init__(self, *args, templates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = templates or ChartTemplate.choices
+        self.fields["template"].choices = templates
 
 
 class ReverseForm(forms.Form):

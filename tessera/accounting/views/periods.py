@@ -11,16 +11,8 @@ from ..choices import PeriodState
 from ..forms import FiscalYearForm
 from ..models import FiscalYear, Period
 from ..services.periods import fiscal_year_create, period_close, period_reopen
+from ..services.yearend import fiscal_year_close, fiscal_year_reopen
 from .common import Accounting, TransitionView
-
-
-def year_end():
-    """Helper E's year-end services (fiscal_year_close / fiscal_year_reopen), when they are there."""
-    try:
-        from ..services import yearend
-    except ImportError:
-        return None
-    return yearend
 
 
 class FiscalYearScreen(Accounting):
@@ -44,23 +36,20 @@ class FiscalYearDetailView(FiscalYearScreen, DetailView):
 
     def get_actions(self, obj):
         actions = []
-        yearend = year_end()
-        if yearend is not None and obj.state == PeriodState.OPEN and hasattr(yearend, "fiscal_year_close"):
-            if self.can("close"):
-                actions.append({
-                    "label": _("Close year"), "url": reverse("accounting:fiscalyear_close", args=[obj.pk]),
-                    "method": "post", "style": "primary",
-                    "confirm": _("Close fiscal year %(name)s? Profit and loss is carried to retained earnings "
-                                 "with a closing entry, and no posting is possible in the year until it is "
-                                 "reopened.") % {"name": obj.name},
-                })
-        if yearend is not None and obj.state == PeriodState.CLOSED and hasattr(yearend, "fiscal_year_reopen"):
-            if self.can("reopen"):
-                actions.append({
-                    "label": _("Reopen year"), "url": reverse("accounting:fiscalyear_reopen", args=[obj.pk]),
-                    "method": "post", "style": "outline-danger",
-                    "confirm": _("Reopen fiscal year %(name)s? Its closing entry is reversed.") % {"name": obj.name},
-                })
+        if obj.state == PeriodState.OPEN and self.can("close"):
+            actions.append({
+                "label": _("Close year"), "url": reverse("accounting:fiscalyear_close", args=[obj.pk]),
+                "method": "post", "style": "primary",
+                "confirm": _("Close fiscal year %(name)s? Profit and loss is carried to retained earnings "
+                             "with a closing entry, and no posting is possible in the year until it is "
+                             "reopened.") % {"name": obj.name},
+            })
+        if obj.state == PeriodState.CLOSED and self.can("reopen"):
+            actions.append({
+                "label": _("Reopen year"), "url": reverse("accounting:fiscalyear_reopen", args=[obj.pk]),
+                "method": "post", "style": "outline-danger",
+                "confirm": _("Reopen fiscal year %(name)s? Its closing entry is reversed.") % {"name": obj.name},
+            })
         return actions
 
     def get_tab_context(self, obj):
@@ -93,7 +82,7 @@ class FiscalYearCloseView(FiscalYearScreen, TransitionView, Screen):
     success_message = gettext_lazy("Fiscal year %(record)s is closed.")
 
     def transition(self, obj):
-        year_end().fiscal_year_close(actor=self.request.user, fiscal_year=obj)
+        fiscal_year_close(actor=self.request.user, fiscal_year=obj)
         return obj
 
 
@@ -101,7 +90,7 @@ class FiscalYearReopenView(FiscalYearScreen, TransitionView, Screen):
     success_message = gettext_lazy("Fiscal year %(record)s is open again.")
 
     def transition(self, obj):
-        year_end().fiscal_year_reopen(actor=self.request.user, fiscal_year=obj)
+        fiscal_year_reopen(actor=self.request.user, fiscal_year=obj)
         return obj
 
 

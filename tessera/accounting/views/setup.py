@@ -11,13 +11,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tessera.core import errors
-from tessera.core.views.generic import Column, DeleteView, DetailView, FormScreen, ListView, Tab, YesNoFilter
+from tessera.core.views.generic import (
+    Column,
+    CreateView,
+    DeleteView,
+    DetailView,
+    FormScreen,
+    ListView,
+    Tab,
+    UpdateView,
+    YesNoFilter,
+    form_data,
+)
 
-from ..choices import DEBIT_NATURE, AccountRole, AccountType, ChartTemplate
+from ..choices import DEBIT_NATURE, AccountRole, AccountType
 from ..forms import AccountForm, ChartInstallForm, CostCenterForm, JournalForm, TaxForm
 from ..models import Account, AccountBalance, CostCenter, Journal, Tax
-from .common import Accounting, AccountingCreateView, AccountingUpdateView
+from ..services.accounts import account_create, account_delete, account_update
+from ..services.setup import chart_install, chart_templates
+from .common import Accounting, AccountingCreateView, AccountingUpdateView, CompanyFormKwargs
 
 # --- Chart of accounts -----------------------------------------------------------------------
 
@@ -120,25 +132,24 @@ def account_balance_summary(account: Account) -> dict:
     }
 
 
-class AccountCreateView(AccountScreen, AccountingCreateView):
+class AccountCreateView(AccountScreen, CompanyFormKwargs, CreateView):
     form_class = AccountForm
 
+    def perform(self, form):
+        return account_create(actor=self.request.user, company=self.company, data=form_data(form))
 
-class AccountUpdateView(AccountScreen, AccountingUpdateView):
+
+class AccountUpdateView(AccountScreen, CompanyFormKwargs, UpdateView):
     form_class = AccountForm
+
+    def perform(self, form):
+        return account_update(actor=self.request.user, account=self.object, company=self.company,
+                              data=form_data(form))
 
 
 class AccountDeleteView(AccountScreen, DeleteView):
-    pass
-
-
-def chart_setup():
-    """Helper F's chart installer, when it is there."""
-    try:
-        from ..services import setup
-    except ImportError:
-        return None
-    return setup
+    def perform(self, obj):
+        account_delete(actor=self.request.user, account=obj, company=self.company)
 
 
 class ChartInstallView(Accounting, FormScreen):
@@ -153,23 +164,8 @@ class ChartInstallView(Accounting, FormScreen):
     submit_label = gettext_lazy("Install")
     success_message = None
 
-    def templates(self) -> list[tuple[str, str]]:
-        setup = chart_setup()
-        if setup is None or not hasattr(setup, "chart_templates"):
-            return list(ChartTemplate.choices)
-        choices = []
-        for template in setup.chart_templates():
-            if isinstance(template, tuple | list):
-                choices.append((template[0], template[1]))
-            elif isinstance(template, dict):
-                choices.append((template["code"], template.get("name") or template["code"]))
-            else:
-                choices.append((getattr(template, "code", template),
-                                getattr(template, "name", None) or dict(ChartTemplate.choices).get(template, template)))
-        return choices
-
     def get_form_kwargs(self):
-        return {"templates": self.templates()}
+        return {"templates": [(template["code"], template["name"]) for template in chart_templates()]}
 
     def get(self, request, *args, **kwargs):
         if Account.objects.filter(company=self.company).exists():
@@ -178,13 +174,10 @@ class ChartInstallView(Accounting, FormScreen):
         return super().get(request, *args, **kwargs)
 
     def perform(self, form):
-        setup = chart_setup()
-        if setup is None:
-            raise errors.InvalidState(_("Installing charts of accounts is not available yet."))
-        result = setup.chart_install(actor=self.request.user, company=self.company,
-                                     template=form.cleaned_data["template"])
-        count = Account.objects.filter(company=self.company).count()
-        messages.success(self.request, _("The chart of accounts is installed: %(count)s accounts.") % {"count": count})
+        result = chart_install(actor=self.request.user, company=self.company, template=form.cleaned_data["template"])
+        messages.success(self.request, _("The chart of accounts is installed: %(accounts)s accounts, %(taxes)s taxes, "
+                                         "%(journals)s journals.")
+                         % {"accounts": result.accounts, "taxes": result.taxes, "journals": result.journals})
         return result
 
     def get_success_url(self, obj):
