@@ -95,8 +95,8 @@ class ChartInstallResult:
 
 
 def chart_templates() -> list[dict]:
-    """The chart templates a company can be set up with: [{"code", "label"}] for forms and the API."""
-    return [{"code": template.value, "label": str(template.label)} for template in ChartTemplate]
+    """The chart templates a company can be set up with: [{"code", "name"}] for forms and the API."""
+    return [{"code": template.value, "name": str(template.label)} for template in ChartTemplate]
 
 
 def _template(template: str) -> ChartTemplate:
@@ -249,7 +249,8 @@ def chart_install(*, actor, company: Company, template: str, today: datetime.dat
     taxes (linked to the input and output VAT accounts), the journals SAL PUR CSH BNK GEN STK PAY, and
     the fiscal year of `today` (default: today) with its periods unless one covers that day.
 
-    Idempotent: accounts, taxes and journals already present (by code, or kind and name) are left alone.
+    Idempotent: accounts, taxes and journals already present (by code, or kind and name) are left alone,
+    and an installation that adds nothing records no event.
     A chart account is left out when its parent exists with postings and no sub-accounts; a role that
     another account already plays is not given twice. Needs accounting.add_account; one transaction.
     Raises PermissionDenied, ValidationFailed (unknown template).
@@ -267,8 +268,9 @@ def chart_install(*, actor, company: Company, template: str, today: datetime.dat
         _install_journals(company, chart, result)
         if not FiscalYear.objects.filter(company=company, start_on__lte=today, end_on__gte=today).exists():
             result.fiscal_year = fiscal_year_create(actor=actor, company=company, year=company.fiscal_year_of(today))
-        events.emit("accounting.chart.installed", company=company, obj=company, payload={
-            "template": chart.value, "accounts": result.accounts, "taxes": result.taxes,
-            "journals": result.journals, "skipped": result.skipped,
-        })
+        if result.accounts or result.taxes or result.journals or result.fiscal_year:
+            events.emit("accounting.chart.installed", company=company, obj=company, payload={
+                "template": chart.value, "accounts": result.accounts, "taxes": result.taxes,
+                "journals": result.journals, "skipped": result.skipped,
+            })
     return result

@@ -131,7 +131,7 @@ def test_chart_rows_refuses_an_unknown_template():
 
 def test_chart_templates_lists_each_template_with_its_label():
     assert chart_templates() == [
-        {"code": "cn_enterprise", "label": "China: Accounting Standards for Business Enterprises (企业会计准则)"},
-        {"code": "cn_small", "label": "China: Accounting Standards for Small Enterprises (小企业会计准则)"},
-        {"code": "ifrs", "label": "International (IFRS-style)"},
+        {"code": "cn_enterprise", "name": "China: Accounting Standards for Business Enterprises (企业会计准则)"},
+        {"code": "cn_small", "name": "China: Accounting Standards for Small Enterprises (小企业会计准则)"},
+        {"code": "ifrs", "name": "International (IFRS-style)"},
     ]

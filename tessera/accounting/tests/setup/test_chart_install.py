@@ -129,6 +129,7 @@ def test_installing_twice_creates_nothing_more(company, accountant):
 
     assert _counts(company) == before
     assert (result.accounts, result.taxes, result.journals, result.fiscal_year, result.skipped) == (0, 0, 0, None, [])
+    assert DomainEvent.objects.filter(name="accounting.chart.installed").count() == 1
 
 
 def test_install_leaves_an_existing_account_alone(company, accountant):
