@@ -29,7 +29,7 @@ from django.db.models import Max, Min, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tessera.core.errors import NotFound, ValidationFailed
+from tessera.core.errors import ValidationFailed
 from tessera.core.models import Company
 from tessera.core.permissions import require
 
@@ -328,14 +328,14 @@ def general_ledger(company: Company, account, date_from: datetime.date, date_to:
                    *, actor=None) -> GeneralLedger:
     """The posted lines of an account (a parent: of all its sub-accounts) with a running balance.
 
-    Raises NotFound when the account is not one of the company's.
+    Raises ValidationFailed (field `account`) when the account is not one of the company's.
     """
     _authorize(actor, company)
     check_dates(date_from, date_to)
     chart = Chart(company)
     pk = getattr(account, "pk", account)
     if pk not in chart.accounts:
-        raise NotFound(_("Account not found."))
+        raise ValidationFailed(fields={"account": [_("Choose one of this company's accounts.")]})
     chosen = chart[pk]
     leaves = [leaf.pk for leaf in chart.leaves_under(chosen)]
     sign = 1 if chosen.is_debit_nature else -1

@@ -1,0 +1,259 @@
+"""The ledger reports at /api/v1/accounting/reports/ (API.md): JSON by default, or a file with
+`?format=csv|xlsx|pdf`.
+
+Every report needs the permission `accounting.view_accountbalance` (granted to the seeded
+accountant, accounting manager and auditor roles) and the accounting module active. Amounts are
+decimal strings; dates YYYY-MM-DD (a bad one answers 400 validation_error naming the parameter).
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from tessera.core.api.base import ApiView
+from tessera.core.exports import export_response
+
+from .. import report_tables as tables
+from ..reports import (
+    LAYOUTS,
+    REPORT_PERMISSION,
+    balance_sheet,
+    general_ledger,
+    profit_and_loss,
+    trial_balance,
+)
+
+MONEY = {"max_digits": 20, "decimal_places": 2}
+FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description=_("With ?format=csv, xlsx or pdf: the file."))
+
+
+# --- Query parameters -------------------------------------------------------------------------
+
+class ReportQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False, help_text=_("First day (default: the first of date_to's month)."))
+    date_to = serializers.DateField(required=False, help_text=_("Last day (default: today)."))
+    format = serializers.ChoiceField(choices=["json", "csv", "xlsx", "pdf"], default="json")
+
+    def validate(self, attrs):
+        attrs.setdefault("date_to", timezone.localdate())
+        attrs.setdefault("date_from", attrs["date_to"].replace(day=1))
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": [_("The end date must not be before the start date.")]})
+        return attrs
+
+
+class TrialBalanceQuerySerializer(ReportQuerySerializer):
+    include_zero = serializers.BooleanField(default=False, help_text=_("Also list accounts without any amount."))
+
+
+class GeneralLedgerQuerySerializer(ReportQuerySerializer):
+    account = serializers.IntegerField(help_text=_("Account id; a parent account lists its sub-accounts' lines."))
+
+
+class StatementQuerySerializer(ReportQuerySerializer):
+    layout = serializers.ChoiceField(choices=list(LAYOUTS), default="cn",
+                                     help_text=_("cn: Chinese statutory layout; ifrs: international, by type."))
+
+
+class BalanceSheetQuerySerializer(StatementQuerySerializer):
+    as_of = serializers.DateField(required=False, help_text=_("Same as date_to."))
+
+    def validate(self, attrs):
+        if "as_of" in attrs:
+            attrs["date_to"] = attrs.pop("as_of")
+        attrs.setdefault("date_to", timezone.localdate())
+        attrs["date_from"] = attrs["date_to"]
+        return attrs
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+class TrialBalanceTotalsSerializer(serializers.Serializer):
+    opening_debit = serializers.DecimalField(**MONEY)
+    opening_credit = serializers.DecimalField(**MONEY)
+    period_debit = serializers.DecimalField(**MONEY)
+    period_credit = serializers.DecimalField(**MONEY)
+    closing_debit = serializers.DecimalField(**MONEY)
+    closing_credit = serializers.DecimalField(**MONEY)
+
+
+class TrialBalanceRowSerializer(TrialBalanceTotalsSerializer):
+    account = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.IntegerField()
+    is_leaf = serializers.BooleanField()
+
+
+class TrialBalanceSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.code")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    rows = TrialBalanceRowSerializer(many=True)
+    totals = TrialBalanceTotalsSerializer()
+
+
+class LedgerAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LedgerLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    entry = serializers.IntegerField()
+    number = serializers.CharField()
+    journal = serializers.CharField()
+    account = serializers.IntegerField()
+    account_code = serializers.CharField()
+    description = serializers.CharField()
+    partner = serializers.IntegerField(allow_null=True)
+    partner_name = serializers.CharField()
+    debit = serializers.DecimalField(**MONEY)
+    credit = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+
+
+class GeneralLedgerSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.code")
+    account = LedgerAccountSerializer()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    side = serializers.CharField(help_text=_("The side balances are counted on: debit or credit."))
+    opening_balance = serializers.DecimalField(source="opening", **MONEY)
+    lines = LedgerLineSerializer(many=True)
+    total_debit = serializers.DecimalField(**MONEY)
+    total_credit = serializers.DecimalField(**MONEY)
+    closing_balance = serializers.DecimalField(source="closing", **MONEY)
+
+
+class StatementLineSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True, help_text=_("行次: the line number of the statutory form."))
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["heading", "item", "total"])
+    level = serializers.IntegerField()
+    amounts = serializers.DictField(child=serializers.DecimalField(allow_null=True, **MONEY))
+
+
+class StatementSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.code")
+    layout = serializers.CharField()
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField()
+    columns = serializers.ListField(child=serializers.CharField())
+    lines = StatementLineSerializer(many=True)
+
+
+# --- Views -------------------------------------------------------------------------------------
+
+class ReportView(ApiView):
+    module = "accounting"
+    required_permission = REPORT_PERMISSION
+    query_serializer = ReportQuerySerializer
+    output_serializer = None
+
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=csv|xlsx|pdf` asks for a file made here, not for one of DRF's renderers.
+        return super().perform_content_negotiation(request, force=True)
+
+    def query(self, request) -> dict:
+        serializer = self.query_serializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def build(self, request, params: dict):
+        raise NotImplementedError
+
+    def table(self, report):
+        raise NotImplementedError
+
+    def get(self, request):
+        params = self.query(request)
+        report = self.build(request, params)
+        if params["format"] != "json":
+            return export_response(self.table(report), params["format"])
+        return Response(self.output_serializer(report).data)
+
+
+def _schema(query, output, summary):
+    return extend_schema(parameters=[query], responses={(200, "application/json"): output,
+                                                        (200, "application/octet-stream"): FILE_RESPONSE},
+                         summary=summary)
+
+
+class TrialBalanceView(ReportView):
+    """`accounting/reports/trial-balance/`: opening, period and closing debit and credit per account;
+    parents are the sums of their children (`is_leaf` false), totals are over leaf accounts."""
+
+    query_serializer = TrialBalanceQuerySerializer
+    output_serializer = TrialBalanceSerializer
+
+    def build(self, request, params):
+        return trial_balance(request.company, params["date_from"], params["date_to"], params["include_zero"],
+                             actor=request.user)
+
+    def table(self, report):
+        return tables.trial_balance_table(report)
+
+    @_schema(TrialBalanceQuerySerializer, TrialBalanceSerializer, _("Trial balance"))
+    def get(self, request):
+        return super().get(request)
+
+
+class GeneralLedgerView(ReportView):
+    """`accounting/reports/general-ledger/?account=`: the account's posted lines with a running balance."""
+
+    query_serializer = GeneralLedgerQuerySerializer
+    output_serializer = GeneralLedgerSerializer
+
+    def build(self, request, params):
+        return general_ledger(request.company, params["account"], params["date_from"], params["date_to"],
+                              actor=request.user)
+
+    def table(self, report):
+        return tables.general_ledger_table(report)
+
+    @_schema(GeneralLedgerQuerySerializer, GeneralLedgerSerializer, _("General ledger"))
+    def get(self, request):
+        return super().get(request)
+
+
+class BalanceSheetView(ReportView):
+    """`accounting/reports/balance-sheet/?date_to=` (or `as_of`): columns `end` and `start` (of the year)."""
+
+    query_serializer = BalanceSheetQuerySerializer
+    output_serializer = StatementSerializer
+
+    def build(self, request, params):
+        return balance_sheet(request.company, params["date_to"], params["layout"], actor=request.user)
+
+    def table(self, report):
+        return tables.statement_table(report)
+
+    @_schema(BalanceSheetQuerySerializer, StatementSerializer, _("Balance sheet"))
+    def get(self, request):
+        return super().get(request)
+
+
+class ProfitAndLossView(ReportView):
+    """`accounting/reports/profit-loss/`: columns `period` (the dates) and `year` (year to date_to)."""
+
+    query_serializer = StatementQuerySerializer
+    output_serializer = StatementSerializer
+
+    def build(self, request, params):
+        return profit_and_loss(request.company, params["date_from"], params["date_to"], params["layout"],
+                               actor=request.user)
+
+    def table(self, report):
+        return tables.statement_table(report)
+
+    @_schema(StatementQuerySerializer, StatementSerializer, _("Profit and loss"))
+    def get(self, request):
+        return super().get(request)
+
