@@ -22,6 +22,12 @@ from .models import Account, AccountBalance, JournalEntry, JournalEntryLine, Per
 from .services.chain import verify_chain
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def _money(value) -> str:
+    # Database sums come back as 113 or 113.00 depending on the backend: show them one way.
+    return f"{Decimal(value or 0).quantize(CENT):f}"
 
 
 def _label(entry: dict) -> str:
@@ -34,14 +40,15 @@ def entries_balance(company) -> list[str]:
     posted = JournalEntry.objects.filter(company=company, state=EntryState.POSTED)
     for entry in posted.exclude(total_debit=F("total_credit")).values("pk", "number", "total_debit", "total_credit"):
         problems.append(_("%(entry)s: debit %(debit)s does not equal credit %(credit)s")
-                        % {"entry": _label(entry), "debit": entry["total_debit"], "credit": entry["total_credit"]})
+                        % {"entry": _label(entry), "debit": _money(entry["total_debit"]),
+                           "credit": _money(entry["total_credit"])})
     sums = posted.annotate(lines_debit=Sum("lines__debit"), lines_credit=Sum("lines__credit"), count=Count("lines"))
     wrong = sums.filter(Q(count__lt=2) | ~Q(lines_debit=F("total_debit")) | ~Q(lines_credit=F("total_credit")))
     for entry in wrong.values("pk", "number", "count", "lines_debit", "lines_credit", "total_debit"):
         problems.append(_("%(entry)s: its %(count)s lines add up to debit %(debit)s and credit %(credit)s, "
                           "its total is %(total)s")
-                        % {"entry": _label(entry), "count": entry["count"], "debit": entry["lines_debit"],
-                           "credit": entry["lines_credit"], "total": entry["total_debit"]})
+                        % {"entry": _label(entry), "count": entry["count"], "debit": _money(entry["lines_debit"]),
+                           "credit": _money(entry["lines_credit"]), "total": _money(entry["total_debit"])})
     lines = JournalEntryLine.objects.filter(company=company)
     posting_differs = Q(is_posted=False) | ~Q(period=F("entry__period")) | ~Q(date=F("entry__date"))
     mismatched = lines.filter(
@@ -77,12 +84,13 @@ def balances_match_lines(company) -> list[str]:
                 _("Account %(account)s, period %(period)s: balance %(kept_debit)s/%(kept_credit)s, posted lines "
                   "%(debit)s/%(credit)s")
                 % {"account": codes.get(key[0], key[0]), "period": periods.get(key[1], key[1]),
-                   "kept_debit": kept[0], "kept_credit": kept[1], "debit": summed[0], "credit": summed[1]}
+                   "kept_debit": _money(kept[0]), "kept_credit": _money(kept[1]), "debit": _money(summed[0]),
+                   "credit": _money(summed[1])}
             )
     totals = AccountBalance.objects.filter(company=company).aggregate(debit=Sum("debit"), credit=Sum("credit"))
     if (totals["debit"] or ZERO) != (totals["credit"] or ZERO):
         problems.append(_("The ledger does not balance: debits %(debit)s, credits %(credit)s")
-                        % {"debit": totals["debit"], "credit": totals["credit"]})
+                        % {"debit": _money(totals["debit"]), "credit": _money(totals["credit"])})
     return problems
 
 
@@ -113,7 +121,8 @@ def control_accounts(company) -> list[str]:
         total = totals[account.pk][0] - totals[account.pk][1]
         if by_partner != total:
             problems.append(_("Control account %(code)s: partner balances add up to %(partners)s, the account to "
-                              "%(total)s") % {"code": account.code, "partners": by_partner, "total": total})
+                              "%(total)s")
+                            % {"code": account.code, "partners": _money(by_partner), "total": _money(total)})
     return problems
 
 
