@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tessera.accounting.models import JournalEntry, Period
-from tessera.accounting.services.ledger import entry_post
+from tessera.accounting.services.ledger import entry_create, entry_post
 from tessera.accounting.services.periods import period_close
 
 
@@ -113,8 +113,6 @@ def test_the_printable_voucher_shows_company_number_lines_totals_and_who_posted(
 
 @pytest.mark.django_db
 def test_the_entry_list_filters_by_state(manager_web, draft, ledger, accountant):
-    from tessera.accounting.services.ledger import entry_create
-
     other = entry_create(actor=accountant, company=ledger.company, data={"journal": ledger.journal,
                                                                          "date": draft.date},
                          lines=[{"account": ledger.cash, "debit": "5"}, {"account": ledger.revenue, "credit": "5"}])
