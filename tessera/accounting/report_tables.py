@@ -72,9 +72,9 @@ STATEMENT_COLUMNS = {
 
 
 def statement_columns(report: Statement) -> list[ReportColumn]:
-    columns = [ReportColumn("label", _("Item"), TEXT)]
+    columns = [ReportColumn("label", _("Item"), TEXT, width="48%")]
     if report.layout == "cn":
-        columns.append(ReportColumn("number", _("Line"), TEXT))
+        columns.append(ReportColumn("number", _("Line"), TEXT, width="6%"))
     return columns + [ReportColumn(column, STATEMENT_COLUMNS[column](), MONEY, blank_zero=False)
                       for column in report.columns]
 

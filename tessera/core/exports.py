@@ -63,6 +63,7 @@ class ReportColumn:
     label: str
     kind: str = TEXT
     blank_zero: bool = True  # money: a zero shows as an empty cell on screen, in PDF and XLSX
+    width: str = ""  # a CSS width for PDF and screen tables ("8%"); empty: the browser decides
 
     @property
     def is_numeric(self) -> bool:
