@@ -64,6 +64,10 @@ register(Module(
         MenuEntry(gettext_lazy("Cost centres"), "accounting:costcenter_list", "accounting.view_costcenter"),
         MenuEntry(gettext_lazy("Fiscal years"), "accounting:fiscalyear_list", "accounting.view_fiscalyear"),
         MenuEntry(gettext_lazy("Ledger verification"), "accounting:ledger_verify", "accounting.view_journalentry"),
+        MenuEntry(gettext_lazy("Trial balance"), "accounting:report_trial_balance", "accounting.view_accountbalance"),
+        MenuEntry(gettext_lazy("General ledger"), "accounting:report_general_ledger", "accounting.view_accountbalance"),
+        MenuEntry(gettext_lazy("Balance sheet"), "accounting:report_balance_sheet", "accounting.view_accountbalance"),
+        MenuEntry(gettext_lazy("Profit and loss"), "accounting:report_profit_loss", "accounting.view_accountbalance"),
     ],
     cards=[draft_entries_card, current_period_card, cash_card],
 ))

@@ -1,0 +1,13 @@
+"""The report screens, mounted by accounting/urls.py at /accounting/reports/ (names in the
+`accounting` namespace: accounting:report_trial_balance, ...)."""
+
+from django.urls import path
+
+from .views import reports
+
+urlpatterns = [
+    path("trial-balance/", reports.TrialBalanceView.as_view(), name="report_trial_balance"),
+    path("general-ledger/", reports.GeneralLedgerView.as_view(), name="report_general_ledger"),
+    path("balance-sheet/", reports.BalanceSheetView.as_view(), name="report_balance_sheet"),
+    path("profit-loss/", reports.ProfitAndLossView.as_view(), name="report_profit_loss"),
+]
