@@ -69,6 +69,10 @@ class AccountFilter(django_filters.FilterSet):
         fields = ["type", "role", "is_active"]
 
 
+# An account without a special role shows an empty cell, not "None".
+ROLE = Column("role", value=lambda account: account.get_role_display() if account.role else "", sort="role")
+
+
 class AccountScreen(Accounting):
     model = Account
 
@@ -84,7 +88,7 @@ class AccountListView(AccountScreen, ListView):
     title = gettext_lazy("Chart of accounts")
     template_name = "accounting/accounts/list.html"
     table_template = "accounting/accounts/_table.html"
-    columns = ["code", "name", "type", "role", "is_reconcilable", Column("name_en", default=False),
+    columns = ["code", "name", "type", ROLE, "is_reconcilable", Column("name_en", default=False),
                Column("currency", default=False), "is_active"]
     search_fields = ["code", "name", "name_en"]
     filterset_class = AccountFilter
@@ -101,7 +105,7 @@ class AccountListView(AccountScreen, ListView):
 
 
 class AccountDetailView(AccountScreen, DetailView):
-    fields = ["code", "name", "name_en", "parent", "type", "role", "is_reconcilable", "currency",
+    fields = ["code", "name", "name_en", "parent", "type", ROLE, "is_reconcilable", "currency",
               "cash_flow_category", "is_active"]
     tabs = [Tab("balance", gettext_lazy("Balance"), "accounting/accounts/_balance.html")]
 
