@@ -71,7 +71,7 @@ class EntryViewSet(RecordViewSet):
     def _answer(self, entry, status_code=status.HTTP_200_OK):
         return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data, status=status_code)
 
-    @extend_schema(request=None, responses={200: EntrySerializer})
+    @extend_schema(operation_id="accounting_entries_post", request=None, responses={200: EntrySerializer})
     @action(detail=True, methods=["post"], url_path="post", url_name="post", required_permission="post")
     @idempotent
     def post_entry(self, request, pk=None):
@@ -79,7 +79,8 @@ class EntryViewSet(RecordViewSet):
         again. 409 `unbalanced_entry`, `period_closed` or `invalid_state` (already posted)."""
         return self._answer(entry_post(actor=request.user, entry=self.get_object()))
 
-    @extend_schema(request=EntryReverseSerializer, responses={201: EntrySerializer})
+    @extend_schema(operation_id="accounting_entries_reverse", request=EntryReverseSerializer,
+                   responses={201: EntrySerializer})
     @action(detail=True, methods=["post"], url_path="reverse", url_name="reverse", required_permission="reverse")
     @idempotent
     def reverse_entry(self, request, pk=None):

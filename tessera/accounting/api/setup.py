@@ -13,6 +13,7 @@ from tessera.core.api.base import ReadOnlyViewSet, RecordViewSet, idempotent
 from ..models import Account, CostCenter, FiscalYear, Journal, Period, Tax
 from ..services.accounts import account_create, account_delete, account_update
 from ..services.periods import fiscal_year_create, period_close, period_reopen
+from ..services.yearend import fiscal_year_close, fiscal_year_reopen
 from .serializers import (
     AccountSerializer,
     CostCenterSerializer,
@@ -110,28 +111,22 @@ class FiscalYearViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
                                          year=serializer.validated_data["year"])
         return Response(FiscalYearSerializer(fiscal_year).data, status=status.HTTP_201_CREATED)
 
-    def _year_end(self, service_name: str):
-        # Year-end closing lives in services.yearend; imported when used so set-up works without it.
-        from ..services import yearend
-
-        fiscal_year = self.get_object()
-        getattr(yearend, service_name)(actor=self.request.user, fiscal_year=fiscal_year)
-        fiscal_year.refresh_from_db()
-        return Response(FiscalYearSerializer(fiscal_year).data)
-
     @extend_schema(request=None, responses={200: FiscalYearSerializer})
     @action(detail=True, methods=["post"], required_permission="close")
     @idempotent
     def close(self, request, pk=None):
-        """Close the year: its closing entry carries profit and loss to retained earnings."""
-        return self._year_end("fiscal_year_close")
+        """Close the year: the closing entry carries profit and loss to retained earnings (本年利润 → 利润分配).
+        409 `invalid_state` while an earlier year or a period other than the last is open, or drafts remain."""
+        fiscal_year = fiscal_year_close(actor=request.user, fiscal_year=self.get_object())
+        return Response(FiscalYearSerializer(fiscal_year).data)
 
     @extend_schema(request=None, responses={200: FiscalYearSerializer})
     @action(detail=True, methods=["post"], required_permission="reopen")
     @idempotent
     def reopen(self, request, pk=None):
-        """Reopen a closed year (its closing entry is reversed)."""
-        return self._year_end("fiscal_year_reopen")
+        """Reopen the latest closed year: its closing entry is reversed, its last period reopened."""
+        fiscal_year = fiscal_year_reopen(actor=request.user, fiscal_year=self.get_object())
+        return Response(FiscalYearSerializer(fiscal_year).data)
 
 
 class PeriodFilter(django_filters.FilterSet):

@@ -134,6 +134,14 @@ def test_patch_with_a_stale_version_is_refused(api, entry_body):
     assert entry.description == "First"
 
 
+def test_a_version_in_a_create_is_refused(api, entry_body):
+    response = api.post(ENTRIES, entry_body(version=1), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"version": ["Send the version only when changing an entry."]}
+    assert not JournalEntry.objects.exists()
+
+
 def test_a_draft_is_deleted(api, entry_body):
     entry_id = api.post(ENTRIES, entry_body(), format="json").json()["id"]
 

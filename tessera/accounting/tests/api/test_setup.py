@@ -245,7 +245,6 @@ def _ready_to_close(ledger, accountant, name="2025") -> FiscalYear:
 
 
 def test_a_fiscal_year_is_closed_and_reopened(api, ledger, accountant):
-    pytest.importorskip("tessera.accounting.services.yearend")
     year = _ready_to_close(ledger, accountant)
 
     closed = api.post(f"{YEARS}{year.pk}/close/")
@@ -263,7 +262,6 @@ def test_a_fiscal_year_is_closed_and_reopened(api, ledger, accountant):
 
 
 def test_a_fiscal_year_with_open_periods_is_not_closed(api, ledger):
-    pytest.importorskip("tessera.accounting.services.yearend")
     year = FiscalYear.objects.get(company=ledger.company, name="2025")
 
     response = api.post(f"{YEARS}{year.pk}/close/")
@@ -275,7 +273,6 @@ def test_a_fiscal_year_with_open_periods_is_not_closed(api, ledger):
 
 
 def test_an_accountant_may_not_close_a_fiscal_year(ledger, make_user, api_client_for):
-    pytest.importorskip("tessera.accounting.services.yearend")
     year = FiscalYear.objects.get(company=ledger.company, name="2026")
 
     response = api_client_for(make_user("accountant")).post(f"{YEARS}{year.pk}/close/")
