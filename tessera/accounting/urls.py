@@ -1,7 +1,5 @@
 """The web UI of accounting (mounted at /accounting/)."""
 
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from tessera.core.views.generic import screen_urls as screens
@@ -32,8 +30,6 @@ urlpatterns = [
     path("fiscal-years/<int:pk>/reopen/", periods.FiscalYearReopenView.as_view(), name="fiscalyear_reopen"),
     path("periods/<int:pk>/close/", periods.PeriodCloseView.as_view(), name="period_close"),
     path("periods/<int:pk>/reopen/", periods.PeriodReopenView.as_view(), name="period_reopen"),
+    # The report screens (trial balance, general ledger, statements): report_urls.py.
+    path("reports/", include("tessera.accounting.report_urls")),
 ]
-
-# The report screens (trial balance, general ledger, statements) come from their own url module.
-if find_spec("tessera.accounting.report_urls") is not None:
-    urlpatterns.append(path("reports/", include("tessera.accounting.report_urls")))
