@@ -2,6 +2,7 @@
 
 import pytest
 
+from tessera.core.models import AuditEntry
 from tessera.partners.models import Partner, PaymentTerm
 from tessera.partners.tests.factories import PartnerFactory, PaymentTermFactory, uscc
 
@@ -32,6 +33,13 @@ def test_a_salesperson_creates_a_customer(sales_api, company):
     assert response.json()["credit_limit"] == "50000.00"
     assert response.json()["company"] == company.pk
     assert "allow_duplicate" not in response.json()
+
+
+def test_a_creation_is_audited_as_an_api_change(sales_api, company):
+    partner_id = sales_api.post(PARTNERS, _body(), format="json").json()["id"]
+
+    entry = AuditEntry.objects.get(object_id=str(partner_id), content_type__model="partner")
+    assert (entry.action, entry.channel, entry.company) == ("create", "api", company)
 
 
 def test_the_tax_id_is_kept_upper_case(sales_api, company):
