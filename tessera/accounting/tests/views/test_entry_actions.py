@@ -146,3 +146,17 @@ def test_the_verification_screen_shows_an_entry_changed_in_sql(client_for, make_
     assert len(response.context["problems"]) == 1
     assert posted.number in response.context["problems"][0]
     assert 'class="alert alert-danger"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_voucher_comes_as_a_pdf(manager_web, draft, accountant):
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pytest.skip("WeasyPrint cannot be loaded here")
+    posted = entry_post(actor=accountant, entry=draft)
+
+    response = manager_web.get(reverse("accounting:journalentry_print", args=[posted.pk]) + "?format=pdf")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
