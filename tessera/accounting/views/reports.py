@@ -24,8 +24,8 @@ from .. import report_tables as tables
 from ..models import Account
 from ..reports import REPORT_PERMISSION, balance_sheet, general_ledger, profit_and_loss, trial_balance
 
-LAYOUT_CHOICES = [("cn", gettext_lazy("Chinese statutory (资产负债表 / 利润表)")),
-                  ("ifrs", gettext_lazy("International (by account type)"))]
+LAYOUT_CHOICES = [("cn", gettext_lazy("Chinese statutory")),
+                  ("ifrs", gettext_lazy("International"))]
 
 
 def entry_url(pk: int) -> str | None:
@@ -148,8 +148,13 @@ class ReportScreen(Screen):
         return rows
 
 
+NOWRAP_COLUMNS = {"date", "number", "code", "account_code"}  # dates, voucher numbers and codes stay on one line
+
+
 def _cell(row: dict, column) -> tuple[str, str]:
-    return cell_text(row, column), "text-end text-nowrap" if column.is_numeric else ""
+    if column.is_numeric:
+        return cell_text(row, column), "text-end text-nowrap"
+    return cell_text(row, column), "text-nowrap" if column.key in NOWRAP_COLUMNS else ""
 
 
 def _iso(value: datetime.date) -> str:
