@@ -409,7 +409,8 @@ def _statutory(chart: Chart, spec: list[layouts.Line], prefixes: dict, roles: di
                 for column in columns
             }
         lines.append({"key": line.key, "number": line.number, "label": _line_label(line), "kind": line.kind,
-                      "level": 1 if line.kind == layouts.ITEM else 0,
+                      # Items sit under their heading; a numbered item (一、营业收入) is a heading itself.
+                      "level": 1 if line.kind == layouts.ITEM and not line.label.startswith("一、") else 0,
                       "amounts": amounts.get(line.key, {column: None for column in columns})})
     return lines
 
