@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from tessera.core import demo
-from tessera.core.services.base import record_create
 from tessera.core.validators import uscc_check_char
 from tessera.partners.models import Partner
+from tessera.partners.services import partner_create, payment_terms_default
 
 from .models import Account, FiscalYear, Journal, JournalEntry
 from .services.ledger import entry_post_new
@@ -97,22 +97,16 @@ def _fiscal_years(ctx: demo.DemoContext, company) -> None:
             fiscal_year_create(actor=ctx.admin, company=company, year=year)
 
 
-def _create_partner(ctx: demo.DemoContext, company, data: dict) -> Partner:
-    try:
-        from tessera.partners.services import partner_create
-    except ImportError:  # partners without services: the generic set-up record service
-        return record_create(actor=ctx.admin, model=Partner, company=company, data=data, fields=set(data))
-    return partner_create(actor=ctx.admin, company=company, data=data, allow_duplicate=True)
-
-
 def _partners(ctx: demo.DemoContext, company) -> dict[str, Partner]:
+    terms = {term.code: term for term in payment_terms_default(company)}
     partners = {}
     for code, name, is_customer, is_supplier, uscc in PARTNERS[company.code]:
         partner = Partner.objects.filter(company=company, code=code).first()
         if partner is None:
-            partner = _create_partner(ctx, company, {
+            partner = partner_create(actor=ctx.admin, company=company, allow_duplicate=True, data={
                 "code": code, "name": name, "is_customer": is_customer, "is_supplier": is_supplier,
                 "country": PARTNER_COUNTRY[company.code], "tax_id": uscc + uscc_check_char(uscc) if uscc else "",
+                "payment_term": terms["NET30"],
             })
         partners[code] = partner
     return partners
