@@ -178,3 +178,18 @@ def test_a_save_over_someone_elses_change_is_refused(manager_web, draft, ledger)
 def test_an_auditor_may_not_open_the_entry_form(client_for, make_user, ledger):
     auditor = client_for(make_user("auditor"))
     assert auditor.get(reverse("accounting:journalentry_create")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_attachment_uploaded_with_the_entry_is_kept(manager_web, ledger, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+
+    manager_web.post(reverse("accounting:journalentry_create"),
+                     {**form_data(ledger, balanced(ledger)), "attachment": receipt})
+
+    entry = JournalEntry.objects.get()
+    assert entry.attachment.name.startswith("vouchers/") and entry.attachment.name.endswith(".pdf")
+    assert entry.attachment.read() == b"%PDF-1.4 receipt"
