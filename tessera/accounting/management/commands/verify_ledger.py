@@ -32,7 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         found = 0
-        for company in companies_for(options["company"]):
+        companies = companies_for(options["company"])
+        if not companies:
+            self.stdout.write(_("There is no company yet."))
+        for company in companies:
             problems = verify_chain(company)
             found += len(problems)
             for problem in problems:

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             companies = list(Company.objects.filter(code=options["company"]))
             if not companies:
                 raise CommandError(_("There is no company %(code)s.") % {"code": options["company"]})
+        if not companies:
+            self.stdout.write(_("There is no company yet."))
         found = 0
         for company in companies:
             problems = run_checks(company)
