@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 from tessera.core.models import ApiToken
 from tessera.core.tests.factories import CompanyFactory, UserFactory
 
+pytest_plugins = ["tessera.core.tests.browser.fixtures"]
+
 
 def pytest_addoption(parser):
     parser.addoption(

@@ -1,4 +1,7 @@
-"""Playwright fixtures driving Debian's Chromium (browser downloads do not work here)."""
+"""Playwright fixtures driving Debian's Chromium (browser downloads do not work here).
+
+A plugin loaded by tessera/conftest.py, so that every app's browser tests share one session-wide
+browser (two sync Playwright instances cannot run in one process)."""
 
 import os
 import shutil
@@ -19,7 +22,7 @@ CHROMIUM_ARGS = [
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "browser" in str(item.fspath):
+        if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
 
 
