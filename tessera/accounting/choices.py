@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountType(models.TextChoices):
@@ -62,7 +63,7 @@ ENTRY_TRANSITIONS = {
 
 
 class PeriodState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("period state", "Open")
     CLOSED = "closed", _("Closed")
 
 

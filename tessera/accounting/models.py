@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tessera.core.errors import InvalidState
 from tessera.core.models import CompanyOwned, Currency
@@ -39,7 +40,8 @@ class Account(CompanyOwned):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
     )
     type = models.CharField(_("type"), max_length=10, choices=AccountType.choices)
-    role = models.CharField(_("role"), max_length=20, choices=AccountRole.choices, blank=True, default="")
+    role = models.CharField(pgettext_lazy("account", "role"), max_length=20, choices=AccountRole.choices, blank=True,
+                            default="")
     is_reconcilable = models.BooleanField(_("reconcilable"), default=False)
     currency = models.ForeignKey(
         Currency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .errors import PermissionDenied
 from .models import Company
@@ -23,8 +23,8 @@ def perm_name(model: type[Model] | Model, action: str) -> str:
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
-DEFAULT_ACTION_LABELS = {"view": _lazy("view"), "add": _lazy("add"), "change": _lazy("change"),
-                         "delete": _lazy("delete")}
+DEFAULT_ACTION_LABELS = {"view": gettext_lazy("view"), "add": gettext_lazy("add"), "change": gettext_lazy("change"),
+                         "delete": gettext_lazy("delete")}
 
 
 def permission_label(perm: str) -> str:

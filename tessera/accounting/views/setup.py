@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tessera.core.views.generic import (
     Column,
@@ -61,7 +61,8 @@ def descendants(pk: int, parents: dict[int, int | None]) -> set[int]:
 
 class AccountFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=AccountType.choices, label=gettext_lazy("Type"))
-    role = django_filters.ChoiceFilter(choices=[c for c in AccountRole.choices if c[0]], label=gettext_lazy("Role"))
+    role = django_filters.ChoiceFilter(choices=[c for c in AccountRole.choices if c[0]],
+                                       label=pgettext_lazy("account", "Role"))
     is_active = YesNoFilter(label=gettext_lazy("Active"))
 
     class Meta:
