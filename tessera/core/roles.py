@@ -76,8 +76,9 @@ def role_label(group) -> str:
     if role is not None and role.is_seeded and role.code in ROLES:
         seeded_name = ROLES[role.code][0]
         with translation.override("en"):
-            if group.name == str(seeded_name):
-                return str(seeded_name)
+            unchanged = group.name == str(seeded_name)
+        if unchanged:  # translated outside the override: in the user's language
+            return str(seeded_name)
     return group.name
 
 
@@ -88,8 +89,9 @@ def role_description(role) -> str:
     if role.is_seeded and role.code in ROLES:
         seeded = ROLES[role.code][1]
         with translation.override("en"):
-            if role.description == str(seeded):
-                return str(seeded)
+            unchanged = role.description == str(seeded)
+        if unchanged:
+            return str(seeded)
     return role.description
 
 
