@@ -38,6 +38,7 @@ def test_each_entry_links_to_the_one_posted_before(books):
     assert [entry.previous_hash for entry in books] == ["", books[0].hash, books[1].hash]
 
 
+@pytest.mark.corrupts_books
 def test_a_posted_amount_changed_in_sql_is_caught(ledger, books):
     line = books[1].lines.get(account=ledger.cash)
     _sql("UPDATE accounting_journalentryline SET debit=%s WHERE id=%s", "999.00", line.pk)
@@ -45,6 +46,7 @@ def test_a_posted_amount_changed_in_sql_is_caught(ledger, books):
     assert verify_chain(ledger.company) == ["记-202601-0002: content changed after posting"]
 
 
+@pytest.mark.corrupts_books
 def test_a_line_moved_to_another_account_in_sql_is_caught(ledger, books):
     line = books[0].lines.get(account=ledger.cash)
     _sql("UPDATE accounting_journalentryline SET account_id=%s WHERE id=%s", ledger.bank.pk, line.pk)
@@ -52,6 +54,7 @@ def test_a_line_moved_to_another_account_in_sql_is_caught(ledger, books):
     assert verify_chain(ledger.company) == ["记-202601-0001: content changed after posting"]
 
 
+@pytest.mark.corrupts_books
 def test_a_broken_hash_link_is_caught(ledger, books):
     _sql("UPDATE accounting_journalentry SET previous_hash=%s WHERE id=%s", "", books[2].pk)
 
@@ -59,12 +62,14 @@ def test_a_broken_hash_link_is_caught(ledger, books):
                                             "记-202601-0003: content changed after posting"]
 
 
+@pytest.mark.corrupts_books
 def test_a_changed_header_is_caught(ledger, books):
     _sql("UPDATE accounting_journalentry SET date=%s WHERE id=%s", "2026-01-09", books[0].pk)
 
     assert verify_chain(ledger.company) == ["记-202601-0001: content changed after posting"]
 
 
+@pytest.mark.corrupts_books
 def test_a_deleted_entry_leaves_a_gap(ledger, books):
     _sql("DELETE FROM accounting_journalentryline WHERE entry_id=%s", books[1].pk)
     _sql("DELETE FROM accounting_journalentry WHERE id=%s", books[1].pk)
@@ -73,6 +78,7 @@ def test_a_deleted_entry_leaves_a_gap(ledger, books):
                                             "记-202601-0003: does not link to the entry before it"]
 
 
+@pytest.mark.corrupts_books
 def test_an_entry_set_back_to_draft_is_caught(ledger, books):
     _sql("UPDATE accounting_journalentry SET state='draft' WHERE id=%s", books[2].pk)
 
@@ -85,6 +91,7 @@ def test_verify_ledger_prints_ok_per_company(ledger, books, capsys):
     assert capsys.readouterr().out == "ACME: OK (3 posted entries)\n"
 
 
+@pytest.mark.corrupts_books
 def test_verify_ledger_prints_each_problem_and_fails(ledger, books, capsys):
     _sql("UPDATE accounting_journalentryline SET credit=%s WHERE id=%s", "1.00",
          books[0].lines.get(account=ledger.revenue).pk)

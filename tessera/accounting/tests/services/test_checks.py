@@ -42,6 +42,7 @@ def test_clean_books_have_no_problem(ledger, books):
     assert run_checks(ledger.company) == []
 
 
+@pytest.mark.corrupts_books
 def test_a_registered_check_runs_for_every_company(ledger, other_company, monkeypatch):
     monkeypatch.setattr(checks_registry, "CHECKS", dict(checks_registry.CHECKS))
     register_check("test.named", lambda company: [f"{company.code} looked at"])
@@ -49,6 +50,7 @@ def test_a_registered_check_runs_for_every_company(ledger, other_company, monkey
     assert ("test.named", "OTHER looked at") in run_checks(other_company)
 
 
+@pytest.mark.corrupts_books
 def test_a_line_amount_changed_in_sql_breaks_the_balance_checks(ledger, books):
     line = books[0].lines.get(account=ledger.revenue)
     _sql("UPDATE accounting_journalentryline SET credit=%s WHERE id=%s", "90.00", line.pk)
@@ -60,6 +62,7 @@ def test_a_line_amount_changed_in_sql_breaks_the_balance_checks(ledger, books):
     assert checks.hash_chain(ledger.company) == ["记-202601-0001: content changed after posting"]
 
 
+@pytest.mark.corrupts_books
 def test_an_unbalanced_total_is_reported(ledger, books):
     _sql("UPDATE accounting_journalentry SET total_credit=total_debit WHERE id=%s", books[0].pk)  # stays legal
     _sql("UPDATE accounting_journalentryline SET credit=%s WHERE entry_id=%s AND account_id=%s", "1.00",
@@ -69,6 +72,7 @@ def test_an_unbalanced_total_is_reported(ledger, books):
         "记-202601-0001: its 3 lines add up to debit 113.00 and credit 101.00, its total is 113.00"]
 
 
+@pytest.mark.corrupts_books
 def test_a_balance_row_changed_in_sql_is_reported(ledger, books):
     row = AccountBalance.objects.get(account=ledger.bank)
     _sql("UPDATE accounting_accountbalance SET debit=%s WHERE id=%s", "1.00", row.pk)
@@ -79,6 +83,7 @@ def test_a_balance_row_changed_in_sql_is_reported(ledger, books):
     ]
 
 
+@pytest.mark.corrupts_books
 def test_a_line_unmarked_as_posted_is_reported(ledger, books):
     line = books[1].lines.get(account=ledger.bank)
     _sql("UPDATE accounting_journalentryline SET is_posted=%s WHERE id=%s", False, line.pk)
@@ -87,12 +92,14 @@ def test_a_line_unmarked_as_posted_is_reported(ledger, books):
         f"Line #{line.pk} of 记-202602-0001 does not match its entry (posting, period, date or company)"]
 
 
+@pytest.mark.corrupts_books
 def test_postings_on_an_account_that_got_sub_accounts_are_reported(ledger, books):
     AccountFactory(company=ledger.company, code="600101", name="Goods", type="income", parent=ledger.revenue)
 
     assert checks.leaf_accounts(ledger.company) == ["Account 6001 has sub-accounts but posted lines"]
 
 
+@pytest.mark.corrupts_books
 def test_a_receivable_line_without_partner_is_reported(ledger, books):
     line = books[1].lines.get(account=ledger.receivable)
     _sql("UPDATE accounting_journalentryline SET partner_id=NULL WHERE id=%s", line.pk)
@@ -108,6 +115,7 @@ def test_check_books_prints_ok_per_company(ledger, other_company, books, capsys)
     assert capsys.readouterr().out == f"ACME: OK ({count} checks)\nOTHER: OK ({count} checks)\n"
 
 
+@pytest.mark.corrupts_books
 def test_check_books_prints_each_problem_with_its_check_and_fails(ledger, books, capsys):
     row = AccountBalance.objects.get(account=ledger.bank)
     _sql("UPDATE accounting_accountbalance SET debit=%s WHERE id=%s", "1.00", row.pk)

@@ -135,6 +135,7 @@ def test_the_verification_screen_says_ok_for_an_intact_ledger(manager_web, draft
     assert "OK: 1 posted entry checked, the chain is intact." in response.content.decode()
 
 
+@pytest.mark.corrupts_books
 @pytest.mark.django_db
 def test_the_verification_screen_shows_an_entry_changed_in_sql(client_for, make_user, draft, accountant):
     posted = entry_post(actor=accountant, entry=draft)
