@@ -48,8 +48,7 @@ class PartnerListView(PartnerScreen, ListView):
 
 class PartnerDetailView(PartnerScreen, DetailView):
     fields = ["code", "name", "is_customer", "is_supplier", "country", "tax_id", "address", "contact_name", "phone",
-              "email", "currency", "payment_term", "credit_limit", "bank_name", "bank_account", "notes", "is_active",
-              "created_at"]
+              "email", "currency", "payment_term", "credit_limit", "bank_name", "bank_account", "notes", "is_active"]
 
 
 class PartnerFormMixin(PartnerScreen):

@@ -27,6 +27,10 @@ MATRIX_ACTIONS = [
     ("approve", gettext_lazy("Approve")),
     ("post", gettext_lazy("Post")),
 ]
+# Other transitions a role may be granted (shown by name on the access page and the matrix's "Other").
+TRANSITION_LABELS = {"reverse": gettext_lazy("Reverse"), "close": gettext_lazy("Close"),
+                     "reopen": gettext_lazy("Reopen"), "cancel": gettext_lazy("Cancel"),
+                     "confirm": gettext_lazy("Confirm")}
 
 
 def permission_rows() -> list[tuple[str, list[dict]]]:

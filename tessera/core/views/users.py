@@ -13,7 +13,7 @@ from ..permissions import allowed_companies, effective_permissions
 from ..roles import role_label
 from ..services.users import user_create, user_set_password, user_update
 from .generic import Column, CreateView, DetailView, FormScreen, ListView, Screen, UpdateView, YesNoFilter
-from .roles import MATRIX_ACTIONS, permission_rows
+from .roles import MATRIX_ACTIONS, TRANSITION_LABELS, permission_rows
 
 User = get_user_model()
 
@@ -130,7 +130,7 @@ class UserAccessView(UserScreen, Screen):
     def get(self, request, *args, **kwargs):
         user = self.get_object()
         granted = effective_permissions(user)
-        labels = dict(MATRIX_ACTIONS)
+        labels = dict(MATRIX_ACTIONS) | TRANSITION_LABELS
         positions = {code: index for index, (code, _label) in enumerate(MATRIX_ACTIONS)}
 
         def order(action):  # the matrix's column order, then the other transitions by name
