@@ -82,3 +82,51 @@ class ChartTemplate(models.TextChoices):
     CN_ENTERPRISE = "cn_enterprise", _("China: Accounting Standards for Business Enterprises (企业会计准则)")
     CN_SMALL = "cn_small", _("China: Accounting Standards for Small Enterprises (小企业会计准则)")
     IFRS = "ifrs", _("International (IFRS-style)")
+
+
+class InvoiceKind(models.TextChoices):
+    CUSTOMER_INVOICE = "customer_invoice", _("Customer invoice")
+    CUSTOMER_CREDIT = "customer_credit", _("Customer credit note")
+    SUPPLIER_INVOICE = "supplier_invoice", _("Supplier invoice")
+    SUPPLIER_CREDIT = "supplier_credit", _("Supplier credit note")
+
+
+CUSTOMER_KINDS = {InvoiceKind.CUSTOMER_INVOICE, InvoiceKind.CUSTOMER_CREDIT}
+CREDIT_KINDS = {InvoiceKind.CUSTOMER_CREDIT, InvoiceKind.SUPPLIER_CREDIT}
+
+
+class InvoiceState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Moves made by actions; posted -> partially_paid -> paid (and back) follow the allocations instead.
+INVOICE_TRANSITIONS = {
+    "post": ({InvoiceState.DRAFT}, InvoiceState.POSTED),
+    "cancel": ({InvoiceState.DRAFT, InvoiceState.POSTED}, InvoiceState.CANCELLED),
+}
+
+
+class PaymentKind(models.TextChoices):
+    INBOUND = "inbound", _("Receipt")
+    OUTBOUND = "outbound", _("Disbursement")
+
+
+class PaymentState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+PAYMENT_TRANSITIONS = {
+    "post": ({PaymentState.DRAFT}, PaymentState.POSTED),
+    "cancel": ({PaymentState.DRAFT, PaymentState.POSTED}, PaymentState.CANCELLED),
+}
+
+
+class TaxRounding(models.TextChoices):
+    LINE = "line", _("Per line")
+    DOCUMENT = "document", _("Per document")

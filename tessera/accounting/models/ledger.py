@@ -13,7 +13,7 @@ from tessera.core.errors import InvalidState
 from tessera.core.models import CompanyOwned, Currency
 from tessera.partners.models import Partner
 
-from .choices import AccountRole, AccountType, EntryState, JournalKind, PeriodState, TaxKind
+from ..choices import AccountRole, AccountType, EntryState, JournalKind, PeriodState, TaxKind
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
