@@ -111,8 +111,9 @@ def test_verify_ledger_refuses_an_unknown_company(ledger):
 
 
 def test_the_tessera_command_accepts_the_dashed_name(ledger, books, capsys):
-    from tessera.cli import main
+    # Not through main(): Django's command runner closes the database connection the test still uses.
+    from tessera.cli import command_args
 
-    main(["verify-ledger", "--company", "ACME"])
+    call_command(*command_args(["verify-ledger", "--company", "ACME"]))
 
     assert capsys.readouterr().out == "ACME: OK (3 posted entries)\n"
