@@ -10,4 +10,8 @@ urlpatterns = [
     path("general-ledger/", reports.GeneralLedgerView.as_view(), name="report_general_ledger"),
     path("balance-sheet/", reports.BalanceSheetView.as_view(), name="report_balance_sheet"),
     path("profit-loss/", reports.ProfitAndLossView.as_view(), name="report_profit_loss"),
+    path("aged-receivables/", reports.AgedReceivablesView.as_view(), name="report_aged_receivables"),
+    path("aged-payables/", reports.AgedPayablesView.as_view(), name="report_aged_payables"),
+    path("partner-statement/", reports.PartnerStatementView.as_view(), name="report_partner_statement"),
+    path("vat-return/", reports.VatReturnView.as_view(), name="report_vat_return"),
 ]

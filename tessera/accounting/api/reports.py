@@ -17,6 +17,8 @@ from tessera.core.api.base import ApiView
 from tessera.core.exports import export_response
 
 from .. import report_tables as tables
+from .. import report_tables_partners as partner_tables
+from .. import reports_partners as partner_reports
 from ..reports import (
     LAYOUTS,
     REPORT_PERMISSION,
@@ -257,3 +259,166 @@ class ProfitAndLossView(ReportView):
     def get(self, request):
         return super().get(request)
 
+
+
+# --- Receivables, payables and VAT (accounting.reports_partners) ---------------------------------
+
+class AgedQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text=_("Age the open items as of this day (default: today)."))
+    format = serializers.ChoiceField(choices=["json", "csv", "xlsx", "pdf"], default="json")
+
+    def validate(self, attrs):
+        attrs.setdefault("as_of", timezone.localdate())
+        return attrs
+
+
+class PartnerStatementQuerySerializer(ReportQuerySerializer):
+    partner = serializers.IntegerField(help_text=_("Partner id."))
+    side = serializers.ChoiceField(choices=list(partner_reports.SIDES), required=False,
+                                   help_text=_("The control accounts: receivable or payable (default: payable for "
+                                               "a supplier that is not a customer, else receivable)."))
+
+
+class AgedTotalsSerializer(serializers.Serializer):
+    not_due = serializers.DecimalField(**MONEY)
+    days_0_30 = serializers.DecimalField(**MONEY)
+    days_31_60 = serializers.DecimalField(**MONEY)
+    days_61_90 = serializers.DecimalField(**MONEY)
+    days_91_120 = serializers.DecimalField(**MONEY)
+    days_over_120 = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+
+
+class AgedRowSerializer(AgedTotalsSerializer):
+    partner = serializers.IntegerField(allow_null=True, help_text=_("Null: lines posted without a partner."))
+    partner_code = serializers.CharField()
+    partner_name = serializers.CharField()
+
+
+class AgedSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.code")
+    side = serializers.CharField()
+    as_of = serializers.DateField()
+    rows = AgedRowSerializer(many=True)
+    totals = AgedTotalsSerializer()
+    balance = serializers.DecimalField(help_text=_("The control accounts' balance (equals the total)."), **MONEY)
+
+
+class StatementPartnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PartnerStatementLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    entry = serializers.IntegerField()
+    number = serializers.CharField()
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    debit = serializers.DecimalField(**MONEY)
+    credit = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+
+
+class PartnerStatementSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.code")
+    partner = StatementPartnerSerializer()
+    side = serializers.CharField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    opening_balance = serializers.DecimalField(source="opening", **MONEY)
+    lines = PartnerStatementLineSerializer(many=True)
+    total_debit = serializers.DecimalField(**MONEY)
+    total_credit = serializers.DecimalField(**MONEY)
+    closing_balance = serializers.DecimalField(source="closing", **MONEY)
+
+
+class VatReturnRowSerializer(serializers.Serializer):
+    section = serializers.ChoiceField(choices=["output", "input"])
+    kind = serializers.ChoiceField(choices=["account", "tax", "other"])
+    account = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    tax = serializers.IntegerField(allow_null=True)
+    rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    base = serializers.DecimalField(allow_null=True, **MONEY)
+    amount = serializers.DecimalField(**MONEY)
+
+
+class VatReturnSerializer(serializers.Serializer):
+    company = serializers.CharField(source="company.code")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    rows = VatReturnRowSerializer(many=True)
+    output_vat = serializers.DecimalField(**MONEY)
+    input_vat = serializers.DecimalField(**MONEY)
+    net = serializers.DecimalField(help_text=_("Output less input VAT."), **MONEY)
+    payable = serializers.DecimalField(**MONEY)
+    carried_forward = serializers.DecimalField(**MONEY)
+
+
+class AgedReceivablesView(ReportView):
+    """`accounting/reports/aged-receivables/?as_of=`: per customer, open items by days overdue."""
+
+    query_serializer = AgedQuerySerializer
+    output_serializer = AgedSerializer
+    side = "receivable"
+
+    def build(self, request, params):
+        return partner_reports.aged_balances(request.company, self.side, params["as_of"], actor=request.user)
+
+    def table(self, report):
+        return partner_tables.aged_table(report)
+
+    @_schema(AgedQuerySerializer, AgedSerializer, _("Aged receivables"))
+    def get(self, request):
+        return super().get(request)
+
+
+class AgedPayablesView(AgedReceivablesView):
+    """`accounting/reports/aged-payables/?as_of=`: per supplier, open items by days overdue."""
+
+    side = "payable"
+
+    @_schema(AgedQuerySerializer, AgedSerializer, _("Aged payables"))
+    def get(self, request):
+        return super().get(request)
+
+
+class PartnerStatementView(ReportView):
+    """`accounting/reports/partner-statement/?partner=&date_from=&date_to=`: a partner's lines on the
+    control accounts with opening, running and closing balances."""
+
+    query_serializer = PartnerStatementQuerySerializer
+    output_serializer = PartnerStatementSerializer
+
+    def build(self, request, params):
+        return partner_reports.partner_statement(request.company, params["partner"], params["date_from"],
+                                                 params["date_to"], params.get("side"), actor=request.user)
+
+    def table(self, report):
+        return partner_tables.partner_statement_table(report)
+
+    @_schema(PartnerStatementQuerySerializer, PartnerStatementSerializer, _("Partner statement"))
+    def get(self, request):
+        return super().get(request)
+
+
+class VatReturnView(ReportView):
+    """`accounting/reports/vat-return/?date_from=&date_to=`: output less input VAT, per account and tax."""
+
+    output_serializer = VatReturnSerializer
+
+    def build(self, request, params):
+        return partner_reports.vat_return(request.company, params["date_from"], params["date_to"],
+                                          actor=request.user)
+
+    def table(self, report):
+        return partner_tables.vat_return_table(report)
+
+    @_schema(ReportQuerySerializer, VatReturnSerializer, _("VAT return"))
+    def get(self, request):
+        return super().get(request)

@@ -19,10 +19,20 @@ from tessera.core import errors
 from tessera.core.exports import FORMATS, cell_text, export_response
 from tessera.core.forms import DateInput
 from tessera.core.views.generic import Screen, apply_domain_error
+from tessera.partners.models import Partner
 
 from .. import report_tables as tables
+from .. import report_tables_partners as partner_tables
+from .. import reports_partners as partner_reports
 from ..models import Account
-from ..reports import REPORT_PERMISSION, balance_sheet, general_ledger, profit_and_loss, trial_balance
+from ..reports import (
+    REPORT_PERMISSION,
+    balance_sheet,
+    fiscal_year_start,
+    general_ledger,
+    profit_and_loss,
+    trial_balance,
+)
 
 LAYOUT_CHOICES = [("cn", gettext_lazy("Chinese statutory")),
                   ("ifrs", gettext_lazy("International"))]
@@ -222,3 +232,92 @@ class ProfitAndLossView(ReportScreen):
 
     def table(self, report):
         return tables.statement_table(report)
+
+
+# --- Receivables, payables and VAT (accounting.reports_partners) ---------------------------------
+
+SIDE_CHOICES = [("receivable", gettext_lazy("Receivable")), ("payable", gettext_lazy("Payable"))]
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=gettext_lazy("As of"), widget=DateInput())
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PartnerStatementForm(PeriodForm):
+    partner = forms.ModelChoiceField(label=gettext_lazy("Partner"), queryset=Partner.objects.none())
+    side = forms.ChoiceField(label=gettext_lazy("Account"), choices=[("", gettext_lazy("By partner")), *SIDE_CHOICES],
+                             required=False)
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, company=company, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(company=company).order_by("code")
+        self.order_fields(["partner", "side"])
+
+
+class AgedReceivablesView(ReportScreen):
+    title = gettext_lazy("Aged receivables")
+    form_class = AsOfForm
+    side = "receivable"
+
+    def defaults(self):
+        return {"as_of": timezone.localdate().isoformat()}
+
+    def build(self, data):
+        return partner_reports.aged_balances(self.company, self.side, data["as_of"], actor=self.request.user)
+
+    def table(self, report):
+        return partner_tables.aged_table(report)
+
+    def link(self, row, data):
+        if not row.get("partner"):
+            return None
+        as_of = data["as_of"]
+        return reverse("accounting:report_partner_statement") + "?" + urlencode(
+            {"partner": row["partner"], "side": self.side, "date_from": _iso(fiscal_year_start(self.company, as_of)),
+             "date_to": _iso(as_of)})
+
+
+class AgedPayablesView(AgedReceivablesView):
+    title = gettext_lazy("Aged payables")
+    side = "payable"
+
+
+class PartnerStatementView(ReportScreen):
+    title = gettext_lazy("Partner statement")
+    form_class = PartnerStatementForm
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET.get("partner"):
+            form = self.form_class(initial={**self.defaults(), **request.GET.dict()}, company=self.company)
+            return self.render({"form": form, "table": None, "rows": [], "export_urls": [],
+                                "prompt": _("Choose a partner to see its statement.")})
+        return super().get(request, *args, **kwargs)
+
+    def build(self, data):
+        return partner_reports.partner_statement(self.company, data["partner"], data["date_from"], data["date_to"],
+                                                 data.get("side") or None, actor=self.request.user)
+
+    def table(self, report):
+        return partner_tables.partner_statement_table(report)
+
+    def link(self, row, data):
+        return entry_url(row["entry"]) if row.get("entry") else None
+
+
+class VatReturnView(ReportScreen):
+    title = gettext_lazy("VAT return")
+
+    def build(self, data):
+        return partner_reports.vat_return(self.company, data["date_from"], data["date_to"], actor=self.request.user)
+
+    def table(self, report):
+        return partner_tables.vat_return_table(report)
+
+    def link(self, row, data):
+        if not row.get("account"):
+            return None
+        return reverse("accounting:report_general_ledger") + "?" + urlencode(
+            {"account": row["account"], "date_from": _iso(data["date_from"]), "date_to": _iso(data["date_to"])})
