@@ -6,9 +6,24 @@ AccountBalance is exempt: it is a running total kept by posting; the entries tha
 from tessera.core import audit
 
 from . import checks  # noqa: F401  (registers the ledger's check-books checks)
-from .models import Account, CostCenter, FiscalYear, Journal, JournalEntry, JournalEntryLine, Period, Tax
+from .models import (
+    Account,
+    CostCenter,
+    FiscalYear,
+    Invoice,
+    InvoiceLine,
+    Journal,
+    JournalEntry,
+    JournalEntryLine,
+    Payment,
+    PaymentAllocation,
+    Period,
+    Tax,
+)
+from .services import invoices, payments  # noqa: F401  (the documents' numbering defaults)
 
-for model in (Account, CostCenter, FiscalYear, Period, Journal, JournalEntry, JournalEntryLine, Tax):
+for model in (Account, CostCenter, FiscalYear, Period, Journal, JournalEntry, JournalEntryLine, Tax,
+              Invoice, InvoiceLine, Payment, PaymentAllocation):
     audit.register(model)
 
 audit.exempt("accounting.AccountBalance", "a running total kept by posting; the posted entries are audited")

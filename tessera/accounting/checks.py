@@ -6,7 +6,10 @@
 - the hash chain verifies (nothing changed behind the application's back);
 - no posted line is on an account with sub-accounts;
 - receivable and payable control accounts: every posted line names a partner, so the per-partner
-  sums equal the account's total.
+  sums equal the account's total;
+- invoices: what each has settled (amount_paid) is its allocations from posted payments plus what its
+  credit notes settled of it, its state follows, the residual is not negative, and its posted entry exists
+  and balances; each posted payment has its posted entry.
 """
 
 from collections import defaultdict
@@ -17,8 +20,17 @@ from django.utils.translation import gettext as _
 
 from tessera.core.checks_registry import register_check
 
-from .choices import AccountRole, EntryState
-from .models import Account, AccountBalance, JournalEntry, JournalEntryLine, Period
+from .choices import AccountRole, EntryState, InvoiceState, PaymentState
+from .models import (
+    Account,
+    AccountBalance,
+    Invoice,
+    JournalEntry,
+    JournalEntryLine,
+    Payment,
+    PaymentAllocation,
+    Period,
+)
 from .services.chain import verify_chain
 
 ZERO = Decimal("0")
@@ -129,5 +141,67 @@ def control_accounts(company) -> list[str]:
     return problems
 
 
-for _check in (entries_balance, balances_match_lines, hash_chain, leaf_accounts, control_accounts):
+def _invoice_problems(invoice: dict, settled: Decimal, entries: dict) -> list[str]:
+    label, paid, total = invoice["number"] or f"#{invoice['pk']}", invoice["amount_paid"], invoice["total"]
+    problems = []
+    if paid != settled:
+        problems.append(_("Invoice %(invoice)s: paid %(paid)s, its allocations and credit notes settle %(settled)s")
+                        % {"invoice": label, "paid": _money(paid), "settled": _money(settled)})
+    if paid < 0 or paid > total:
+        problems.append(_("Invoice %(invoice)s: paid %(paid)s of a total of %(total)s")
+                        % {"invoice": label, "paid": _money(paid), "total": _money(total)})
+    if invoice["state"] == InvoiceState.CANCELLED:
+        expected = InvoiceState.CANCELLED if paid == total else None
+    elif paid == 0:
+        expected = InvoiceState.POSTED
+    else:
+        expected = InvoiceState.PAID if paid == total else InvoiceState.PARTIALLY_PAID
+    if invoice["state"] != expected:
+        problems.append(_("Invoice %(invoice)s is %(state)s with %(paid)s of %(total)s paid")
+                        % {"invoice": label, "state": invoice["state"], "paid": _money(paid), "total": _money(total)})
+    entry = entries.get(invoice["entry"])
+    if entry is None or entry["state"] != EntryState.POSTED or entry["total_debit"] != entry["total_credit"]:
+        problems.append(_("Invoice %(invoice)s: its journal entry is missing, not posted or unbalanced")
+                        % {"invoice": label})
+    return problems
+
+
+def invoices_match_allocations(company) -> list[str]:
+    """Each posted invoice's amount_paid equals its allocations from posted payments plus what its credit
+    notes settled (a credit note's own settlement beyond allocations); the state follows amount_paid;
+    the residual is not negative; its entry exists, is posted and balances. Posted payments have entries."""
+    # Sums in Python: SQLite adds decimals as floats.
+    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for invoice_pk, amount in PaymentAllocation.objects.filter(
+            company=company, payment__state=PaymentState.POSTED).values_list("invoice", "amount"):
+        allocated[invoice_pk] += amount
+    invoices = list(Invoice.objects.filter(company=company, entry__isnull=False).values(
+        "pk", "number", "state", "total", "amount_paid", "entry", "credit_note_of"))
+    # What a credit note settled beyond its allocations, it settled of the invoice it credits.
+    by_credit: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for invoice in invoices:
+        if invoice["credit_note_of"]:
+            by_credit[invoice["credit_note_of"]] += invoice["amount_paid"] - allocated[invoice["pk"]]
+    entries = {row["pk"]: row for row in JournalEntry.objects.filter(company=company).filter(
+        Q(pk__in=[invoice["entry"] for invoice in invoices]) | Q(source__startswith="accounting.payment:"))
+        .values("pk", "state", "total_debit", "total_credit")}
+    problems = []
+    for invoice in sorted(invoices, key=lambda row: row["pk"]):
+        settled = allocated[invoice["pk"]] + by_credit[invoice["pk"]]
+        if invoice["credit_note_of"]:  # settled partly against its invoice: at least its allocations
+            settled = max(invoice["amount_paid"], allocated[invoice["pk"]])
+        problems += _invoice_problems(invoice, settled, entries)
+    unposted = Invoice.objects.filter(company=company, entry__isnull=True).exclude(
+        state__in=[InvoiceState.DRAFT, InvoiceState.CANCELLED]).values_list("pk", flat=True)
+    problems += [_("Invoice #%(pk)s is posted without a journal entry") % {"pk": pk} for pk in unposted]
+    for payment in Payment.objects.filter(company=company, state=PaymentState.POSTED).values("pk", "number", "entry"):
+        entry = entries.get(payment["entry"])
+        if entry is None or entry["state"] != EntryState.POSTED or entry["total_debit"] != entry["total_credit"]:
+            problems.append(_("Payment %(payment)s: its journal entry is missing, not posted or unbalanced")
+                            % {"payment": payment["number"]})
+    return problems
+
+
+for _check in (entries_balance, balances_match_lines, hash_chain, leaf_accounts, control_accounts,
+               invoices_match_allocations):
     register_check(f"accounting.{_check.__name__}", _check)
