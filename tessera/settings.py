@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
         "PeriodStateEnum": "tessera.accounting.choices.PeriodState",
         "JournalKindEnum": "tessera.accounting.choices.JournalKind",
         "TaxKindEnum": "tessera.accounting.choices.TaxKind",
+        "InvoiceKindEnum": "tessera.accounting.choices.InvoiceKind",
+        "InvoiceStateEnum": "tessera.accounting.choices.InvoiceState",
+        "PaymentKindEnum": "tessera.accounting.choices.PaymentKind",
+        "PaymentStateEnum": "tessera.accounting.choices.PaymentState",
     },
 }
 
