@@ -54,10 +54,34 @@ def cash_card(request, company):
             "url": reverse("accounting:account_list") + "?role=bank"}
 
 
+def receivables_due_card(request, company):
+    """What customers owe past the due date: the residual of posted customer invoices, at each
+    invoice's rate in the company's currency (one aggregate query on the (company, due_on) index)."""
+    if company is None or not check(request.user, "accounting.view_invoice", company):
+        return None
+    from django.db.models import DecimalField, ExpressionWrapper, F
+
+    from .models import Invoice
+
+    today = timezone.localdate()
+    residual = ExpressionWrapper((F("total") - F("amount_paid")) * F("exchange_rate"),
+                                 output_field=DecimalField(max_digits=30, decimal_places=10))
+    due = Invoice.objects.filter(company=company, kind="customer_invoice", state__in=["posted", "partially_paid"],
+                                 due_on__lt=today).aggregate(due=Sum(residual))["due"] or Decimal("0")
+    return {"title": _("Receivables due"),
+            "value": f"{company.base_currency.code} {number_format(due, 2, force_grouping=True)}",
+            "url": reverse("accounting:invoice_list") + "?side=customer&overdue=true"}
+
+
 register(Module(
     code="accounting", name=gettext_lazy("Accounting"), order=20,
     menu=[
         MenuEntry(gettext_lazy("Journal entries"), "accounting:journalentry_list", "accounting.view_journalentry"),
+        MenuEntry(gettext_lazy("Customer invoices"), "accounting:invoice_list", "accounting.view_invoice",
+                  query="side=customer"),
+        MenuEntry(gettext_lazy("Supplier invoices"), "accounting:invoice_list", "accounting.view_invoice",
+                  query="side=supplier"),
+        MenuEntry(gettext_lazy("Payments"), "accounting:payment_list", "accounting.view_payment"),
         MenuEntry(gettext_lazy("Trial balance"), "accounting:report_trial_balance", "accounting.view_accountbalance"),
         MenuEntry(gettext_lazy("General ledger"), "accounting:report_general_ledger", "accounting.view_accountbalance"),
         MenuEntry(gettext_lazy("Balance sheet"), "accounting:report_balance_sheet", "accounting.view_accountbalance"),
@@ -75,5 +99,5 @@ register(Module(
         MenuEntry(gettext_lazy("Fiscal years"), "accounting:fiscalyear_list", "accounting.view_fiscalyear"),
         MenuEntry(gettext_lazy("Ledger verification"), "accounting:ledger_verify", "accounting.view_journalentry"),
     ],
-    cards=[draft_entries_card, current_period_card, cash_card],
+    cards=[draft_entries_card, current_period_card, cash_card, receivables_due_card],
 ))

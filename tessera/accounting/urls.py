@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from tessera.core.views.generic import screen_urls as screens
 
-from .views import entries, periods, setup
+from .views import entries, invoices, payments, periods, setup
 
 app_name = "accounting"
 
@@ -15,6 +15,17 @@ urlpatterns = [
     path("entries/<int:pk>/reverse/", entries.EntryReverseView.as_view(), name="journalentry_reverse"),
     path("entries/<int:pk>/print/", entries.EntryPrintView.as_view(), name="journalentry_print"),
     path("verify/", entries.LedgerVerifyView.as_view(), name="ledger_verify"),
+    *screens("invoices/", "invoice", list_view=invoices.InvoiceListView, detail=invoices.InvoiceDetailView,
+             create=invoices.InvoiceCreateView, update=invoices.InvoiceUpdateView, delete=invoices.InvoiceDeleteView),
+    path("invoices/<int:pk>/post/", invoices.InvoicePostView.as_view(), name="invoice_post"),
+    path("invoices/<int:pk>/cancel/", invoices.InvoiceCancelView.as_view(), name="invoice_cancel"),
+    path("invoices/<int:pk>/credit-note/", invoices.InvoiceCreditNoteView.as_view(), name="invoice_credit_note"),
+    path("invoices/<int:pk>/print/", invoices.InvoicePrintView.as_view(), name="invoice_print"),
+    *screens("payments/", "payment", list_view=payments.PaymentListView, detail=payments.PaymentDetailView,
+             create=payments.PaymentCreateView, update=payments.PaymentUpdateView, delete=payments.PaymentDeleteView),
+    path("payments/<int:pk>/post/", payments.PaymentPostView.as_view(), name="payment_post"),
+    path("payments/<int:pk>/cancel/", payments.PaymentCancelView.as_view(), name="payment_cancel"),
+    path("payments/<int:pk>/allocate/", payments.PaymentAllocateView.as_view(), name="payment_allocate"),
     *screens("accounts/", "account", list_view=setup.AccountListView, detail=setup.AccountDetailView,
              create=setup.AccountCreateView, update=setup.AccountUpdateView, delete=setup.AccountDeleteView),
     path("accounts/install/", setup.ChartInstallView.as_view(), name="chart_install"),

@@ -1,5 +1,7 @@
 """Template context for the shell: menu of live modules, companies to switch to, languages."""
 
+from urllib.parse import parse_qsl
+
 from django.urls import NoReverseMatch, reverse
 
 from . import menu
@@ -24,7 +26,13 @@ def navigation_for(request, company) -> list[dict]:
                 url = reverse(entry.url_name)
             except NoReverseMatch:
                 continue  # a module declares an entry whose screen does not exist yet
-            entries.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
+            active = request.path.startswith(url)
+            if entry.query:
+                # Entries sharing a screen differ by their query: the one matching the request is active.
+                active = active and all(request.GET.get(name) == value
+                                        for name, value in parse_qsl(entry.query))
+                url = f"{url}?{entry.query}"
+            entries.append({"label": entry.label, "url": url, "active": active})
         if entries:
             navigation.append({"code": module.code, "name": module.name, "entries": entries})
     return navigation

@@ -14,6 +14,7 @@ class MenuEntry:
     label: str
     url_name: str
     permission: str  # "app_label.codename": the entry shows only to users who have it
+    query: str = ""  # appended to the url: one list screen filtered two ways ("side=customer")
 
 
 @dataclass

@@ -286,6 +286,7 @@ class EntryPrintView(EntryScreen, Screen):
     """The voucher (记账凭证) as a clean printable page; `?format=pdf` gives it as a PDF."""
 
     template_name = "accounting/entries/print.html"
+    pdf_prefix = "voucher"  # the PDF's file name: <prefix>-<number>.pdf
 
     def context(self, entry) -> dict:
         lines = list(entry.lines.select_related("account", "partner", "cost_center"))
@@ -314,11 +315,11 @@ class EntryPrintView(EntryScreen, Screen):
             from weasyprint import HTML
         except (ImportError, OSError):  # OSError: the Pango/cairo system libraries are missing
             messages.error(self.request, _("PDF export is not available on this server."))
-            return redirect(reverse("accounting:journalentry_print", args=[entry.pk]))
+            return redirect(self.request.path)
         html = render_to_string(self.template_name, {**context, "for_pdf": True}, request=self.request)
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         name = (entry.number or f"draft-{entry.pk}").replace("/", "-")
-        response["Content-Disposition"] = f'inline; filename="voucher-{name}.pdf"'
+        response["Content-Disposition"] = f'inline; filename="{self.pdf_prefix}-{name}.pdf"'
         return response
 
 

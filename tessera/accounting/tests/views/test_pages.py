@@ -54,9 +54,11 @@ def url_of(name, url_kwargs):
 
 @pytest.mark.django_db
 def test_every_accounting_page_answers_an_accounting_manager(manager_web, url_kwargs):
-    statuses = {name: manager_web.get(url_of(name, url_kwargs)).status_code for name in accounting_url_names()}
+    # Invoice and payment pages need documents to show: tests/views_documents/test_access.py covers them.
+    names = [name for name in accounting_url_names() if not name.startswith(("invoice_", "payment_"))]
+    statuses = {name: manager_web.get(url_of(name, url_kwargs)).status_code for name in names}
 
-    expected = {name: 405 if name in POST_ONLY else 200 for name in accounting_url_names()}
+    expected = {name: 405 if name in POST_ONLY else 200 for name in names}
     expected["journalentry_update"] = 302  # a posted entry is not edited: back to its page
     expected["chart_install"] = 302  # the company has accounts already
     assert statuses == expected
