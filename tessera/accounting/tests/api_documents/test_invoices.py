@@ -354,3 +354,13 @@ def test_open_invoices_need_a_partner_of_the_company(api, books, other_company):
 
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"partner"}
+
+
+def test_the_list_reads_lines_and_taxes_without_a_query_per_invoice(api, invoice_body, django_assert_max_num_queries):
+    for _index in range(5):
+        _created(api, invoice_body())
+
+    with django_assert_max_num_queries(12):
+        response = api.get(INVOICES)
+
+    assert response.json()["count"] == 5

@@ -276,3 +276,15 @@ def test_the_list_filters_by_state_and_date(api, payment_body):
     response = api.get(PAYMENTS, {"state": "posted", "date_from": "2026-03-01", "date_to": "2026-03-21"})
 
     assert [row["id"] for row in response.json()["results"]] == [posted["id"]]
+
+
+def test_the_list_reads_allocations_without_a_query_per_payment(api, posted_invoice, payment_body,
+                                                               django_assert_max_num_queries):
+    invoice = posted_invoice()
+    for _index in range(5):
+        _created(api, payment_body(invoice=invoice["id"], amount="10.00"))
+
+    with django_assert_max_num_queries(12):
+        response = api.get(PAYMENTS)
+
+    assert response.json()["count"] == 5
