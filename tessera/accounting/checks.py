@@ -94,7 +94,7 @@ def balances_match_lines(company) -> list[str]:
     for key in sorted(set(from_lines) | set(from_balances), key=lambda key: (codes.get(key[0], ""), key[1] or 0)):
         kept = from_balances.get(key, (ZERO, ZERO))
         summed = from_lines.get(key, (ZERO, ZERO))
-        if kept != summed:
+        if tuple(map(_money, kept)) != tuple(map(_money, summed)):  # SQLite sums decimals as floats
             problems.append(
                 _("Account %(account)s, period %(period)s: balance %(kept_debit)s/%(kept_credit)s, posted lines "
                   "%(debit)s/%(credit)s")
@@ -103,7 +103,7 @@ def balances_match_lines(company) -> list[str]:
                    "credit": _money(summed[1])}
             )
     totals = AccountBalance.objects.filter(company=company).aggregate(debit=Sum("debit"), credit=Sum("credit"))
-    if (totals["debit"] or ZERO) != (totals["credit"] or ZERO):
+    if _money(totals["debit"]) != _money(totals["credit"]):
         problems.append(_("The ledger does not balance: debits %(debit)s, credits %(credit)s")
                         % {"debit": _money(totals["debit"]), "credit": _money(totals["credit"])})
     return problems
@@ -134,7 +134,7 @@ def control_accounts(company) -> list[str]:
             debit=Sum("debit"), credit=Sum("credit"))
         by_partner = (partners["debit"] or ZERO) - (partners["credit"] or ZERO)
         total = totals[account.pk][0] - totals[account.pk][1]
-        if by_partner != total:
+        if _money(by_partner) != _money(total):
             problems.append(_("Control account %(code)s: partner balances add up to %(partners)s, the account to "
                               "%(total)s")
                             % {"code": account.code, "partners": _money(by_partner), "total": _money(total)})
