@@ -65,13 +65,14 @@ def control_accounts(company: Company, side: str) -> list[int]:
     return list(Account.objects.filter(company=company, role=side).values_list("pk", flat=True))
 
 
-def invoice_entries(company: Company, entries) -> dict[int, int]:
-    """Entry id -> invoice id for those of `entries` (ids or a JournalEntry queryset) that post an invoice:
-    linked by `Invoice.entry`, or named by the entry's source "accounting.invoice:<id>"."""
-    found = dict(Invoice.objects.filter(company=company, entry__in=entries).values_list("entry_id", "pk"))
-    sourced = (JournalEntry.objects.filter(company=company, pk__in=entries, source__startswith=INVOICE_SOURCE)
-               .exclude(pk__in=found).values_list("pk", "source"))
-    for entry_pk, source in sourced:
+def source_invoices(company: Company, entries) -> dict[int, int]:
+    """Entry id -> invoice id for those of `entries` (ids or a JournalEntry queryset) that name their invoice
+    only in the source "accounting.invoice:<id>" (an invoice linked by `Invoice.entry` is found directly)."""
+    linked = Invoice.objects.filter(company=company, entry__in=entries).values("entry_id")
+    found = {}
+    for entry_pk, source in (JournalEntry.objects.filter(company=company, pk__in=entries,
+                                                         source__startswith=INVOICE_SOURCE)
+                             .exclude(pk__in=linked).values_list("pk", "source")):
         invoice_pk = source.removeprefix(INVOICE_SOURCE)
         if invoice_pk.isdigit():
             found[entry_pk] = int(invoice_pk)
@@ -80,10 +81,16 @@ def invoice_entries(company: Company, entries) -> dict[int, int]:
 
 def due_dates(company: Company, entry_ids) -> dict[int, tuple[datetime.date | None, str]]:
     """Entry id -> (due date, invoice number) for the entries that post an invoice."""
-    by_entry = invoice_entries(company, list(entry_ids))
-    invoices = {row["pk"]: (row["due_on"], row["number"] or "") for row in
-                Invoice.objects.filter(company=company, pk__in=by_entry.values()).values("pk", "due_on", "number")}
-    return {entry: invoices[invoice] for entry, invoice in by_entry.items() if invoice in invoices}
+    ids, found = sorted(entry_ids), {}
+    for start in range(0, len(ids), 500):  # bounded lists of query parameters, whatever the size of the books
+        chunk = ids[start:start + 500]
+        for row in Invoice.objects.filter(company=company, entry__in=chunk).values("entry_id", "due_on", "number"):
+            found[row["entry_id"]] = (row["due_on"], row["number"] or "")
+        sourced = source_invoices(company, chunk)
+        invoices = {row["pk"]: (row["due_on"], row["number"] or "") for row in Invoice.objects.filter(
+            company=company, pk__in=sourced.values()).values("pk", "due_on", "number")}
+        found.update({entry: invoices[invoice] for entry, invoice in sourced.items() if invoice in invoices})
+    return found
 
 
 def bucket_of(due_on: datetime.date, as_of: datetime.date) -> str:
@@ -271,7 +278,8 @@ def invoice_taxes(company: Company, date_from: datetime.date, date_to: datetime.
     per_tax: dict[int, dict] = {}
     entries = JournalEntry.objects.filter(company=company, state=EntryState.POSTED, date__gte=date_from,
                                           date__lte=date_to)
-    invoices = (Invoice.objects.filter(company=company, pk__in=set(invoice_entries(company, entries).values()))
+    invoices = (Invoice.objects.filter(Q(entry__in=entries) | Q(pk__in=source_invoices(company, entries).values()),
+                                       company=company)
                 .select_related("currency").prefetch_related("lines__taxes"))
     base_currency = company.base_currency
     for invoice in invoices:
