@@ -38,11 +38,27 @@ class InvoiceForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payment_term"].help_text = _("Left empty: the partner's payment term.")
-        self.fields["currency"].help_text = _("Left empty: the partner's currency, else the company's.")
+        # Left empty, the service takes the partner's; the empty choice says so (no help text needed).
+        self.fields["payment_term"].empty_label = _("The partner's")
+        self.fields["currency"].empty_label = _("The partner's")
+        self.fields["due_on"].help_text = _("Empty: from the payment term.")
+        self.fields["reference"].help_text = ""
+
+
+class TaxSelect(forms.SelectMultiple):
+    """Each option says its tax kind (sales/purchase): the form's script shows only the invoice side's."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kind"] = instance.kind
+        return option
 
 
 class TaxChoiceField(forms.ModelMultipleChoiceField):
+    widget = TaxSelect
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -62,7 +78,7 @@ class InvoiceLineForm(CompanyModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = self.fields["account"].queryset.filter(children__isnull=True)
-        self.fields["taxes"].widget.attrs.update({"data-line": "taxes", "size": "2"})
+        self.fields["taxes"].widget.attrs.update({"data-line": "taxes", "size": "3"})
         for name in ("quantity", "unit_price", "discount"):
             field = self.fields[name]
             field.required = False

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,6 +111,19 @@ class InvoiceListView(InvoiceScreen, ListView):
         return {"create_url": f"{create_url}?side={side}" if create_url and side in SIDES else create_url}
 
 
+def price_text(value) -> str:
+    """A unit price as shown: two decimals at least, more only when the price has them (185.50, 0.0125)."""
+    places = max(2, -value.normalize().as_tuple().exponent)
+    return number_format(value, places, force_grouping=True)
+
+
+def with_prices(lines) -> list:
+    lines = list(lines)
+    for line in lines:
+        line.price_text = price_text(line.unit_price)
+    return lines
+
+
 def tax_summary(invoice) -> list[dict]:
     """The invoice's tax per tax (rate), for the totals box: base and amount. The stored totals stay the
     authority; this splits them for display."""
@@ -143,7 +157,7 @@ class InvoiceDetailView(InvoiceScreen, DetailView):
                                  or obj.kind == InvoiceKind.SUPPLIER_CREDIT) else "outbound"
             actions.append({"label": _("Register payment"), "method": "get", "style": "success",
                             "url": f"{reverse('accounting:payment_create')}?invoice={obj.pk}&kind={kind}"})
-        if obj.state == InvoiceState.POSTED and obj.kind not in (InvoiceKind.CUSTOMER_CREDIT,
+        if obj.state in OPEN_STATES and obj.kind not in (InvoiceKind.CUSTOMER_CREDIT,
                                                                  InvoiceKind.SUPPLIER_CREDIT) and self.can("add"):
             post_action(_("Create credit note"), "invoice_credit_note", "outline-secondary")
         if obj.state in (InvoiceState.DRAFT, InvoiceState.POSTED) and obj.amount_paid == 0 and self.can("cancel"):
@@ -156,7 +170,7 @@ class InvoiceDetailView(InvoiceScreen, DetailView):
         return actions
 
     def get_tab_context(self, obj):
-        lines = list(obj.lines.select_related("account", "cost_center").prefetch_related("taxes"))
+        lines = with_prices(obj.lines.select_related("account", "cost_center").prefetch_related("taxes"))
         return {
             "lines": lines,
             "tax_summary": tax_summary(obj),
@@ -307,7 +321,7 @@ class InvoicePrintView(InvoiceScreen, EntryPrintView):
     def context(self, invoice) -> dict:
         return {
             "invoice": invoice, "company": self.company,
-            "lines": list(invoice.lines.select_related("account").prefetch_related("taxes")),
+            "lines": with_prices(invoice.lines.select_related("account").prefetch_related("taxes")),
             "tax_summary": tax_summary(invoice),
             "is_customer": side_of(invoice.kind) == "customer",
             "printed_at": timezone.localtime(),

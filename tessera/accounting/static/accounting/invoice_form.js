@@ -98,10 +98,24 @@
       document.getElementById("total-total").textContent = show(untaxed + taxTotal);
     };
 
+    // Customer documents take sales taxes, supplier documents purchase taxes: the others are hidden.
+    var kindSelect = invoiceForm.querySelector("select[name='kind']");
+    var showTaxesOfKind = function (scope) {
+      var taxKind = kindSelect && kindSelect.value.indexOf("customer") === 0 ? "sales" : "purchase";
+      scope.querySelectorAll("select[data-line='taxes'] option[data-kind]").forEach(function (option) {
+        var other = option.dataset.kind !== taxKind;
+        option.hidden = other;
+        if (other) {
+          option.selected = false;
+        }
+      });
+    };
+
     var addLine = function () {
       var index = parseInt(totalForms.value, 10);
       body.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
       totalForms.value = String(index + 1);
+      showTaxesOfKind(body.lastElementChild);
       var first = body.lastElementChild && body.lastElementChild.querySelector("input, select");
       if (first) {
         first.focus();
@@ -129,7 +143,10 @@
       }
     });
     invoiceForm.addEventListener("change", function (event) {
-      if (event.target.closest("tr.invoice-line")) {
+      if (event.target === kindSelect) {
+        showTaxesOfKind(body);
+        updateInvoice();
+      } else if (event.target.closest("tr.invoice-line")) {
         updateInvoice();
       }
     });
@@ -145,6 +162,7 @@
         removeLine(remove.closest("tr"));
       }
     });
+    showTaxesOfKind(body);
     updateInvoice();
   }
 

@@ -68,3 +68,11 @@ def test_the_print_page_shows_the_invoice_number_and_total(manager_web, posted_i
     page = response.content.decode()
     assert posted_invoice.number in page
     assert 'data-testid="print-total">226.00' in page
+
+
+def test_the_print_page_comes_as_a_pdf(manager_web, posted_invoice):
+    response = manager_web.get(reverse("accounting:invoice_print", args=[posted_invoice.pk]), {"format": "pdf"})
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == f'inline; filename="invoice-{posted_invoice.number}.pdf"'
