@@ -6,9 +6,9 @@ Customers (receivable 1122):
                   2026-05-10  receipt 1500 (settles 1130 of Jan and 370 of Apr: 1890 of Apr stays open)
                   2026-06-20  invoice 565 (revenue 500, VAT 65)
   华东电子 C002   2025-12-01  invoice 1000 (revenue only)
-                  2026-06-01  invoice 2260 posted by an Invoice document due 2026-07-31 (tax 13% on 2000)
+                  2026-06-01  invoice 2260 posted by invoice_post, due 2026-07-31 (tax 13% on 2000)
 Suppliers (payable 2202):
-  东方材料 S001   2026-05-01  bill 1130 (expense 1000, input VAT 130), due 2026-05-31 via the entry's source
+  东方材料 S001   2026-05-01  bill 1130 posted by invoice_post (expense 1000, input VAT 13%), due 2026-05-31
                   2026-06-10  payment 500
   西部物流 S002   2026-06-25  prepayment 300 (no bill yet)
 
@@ -22,9 +22,10 @@ from decimal import Decimal
 
 import pytest
 
-from tessera.accounting.models import Invoice, InvoiceLine, Tax
+from tessera.accounting.models import Tax
+from tessera.accounting.services.invoices import invoice_create, invoice_post
 from tessera.accounting.services.ledger import entry_post_new
-from tessera.accounting.tests.factories import AccountFactory
+from tessera.accounting.tests.factories import AccountFactory, JournalFactory
 from tessera.partners.tests.factories import PartnerFactory
 
 D = datetime.date
@@ -50,16 +51,13 @@ def post(ledger, actor, day, *amounts, partner=None, description="", reference="
                           description=description, reference=reference, source=source)
 
 
-def invoice_document(ledger, partner, kind, day, due_on, price, tax, entry=None):
-    """A posted Invoice row with one taxed line (the document K's services would have written)."""
-    invoice = Invoice.objects.create(
-        company=ledger.company, kind=kind, partner=partner, journal=ledger.journal, number=f"INV-{day:%m%d}",
-        date=day, due_on=due_on, currency=ledger.company.base_currency, state="posted", entry=entry,
-        total_untaxed=Decimal(price), total_tax=(Decimal(price) * tax.rate / 100).quantize(Decimal("0.01")))
-    line = InvoiceLine.objects.create(company=ledger.company, invoice=invoice, description="Goods",
-                                      account=ledger.revenue, unit_price=Decimal(price))
-    line.taxes.set([tax])
-    return invoice
+def invoice_posted(actor, ledger, journal, partner, kind, day, due_on, account, price, tax):
+    """An invoice with one taxed line, posted by the invoice services (its entry names it in `source`)."""
+    invoice = invoice_create(actor=actor, company=ledger.company,
+                             data={"kind": kind, "partner": partner, "journal": journal, "date": day, "due_on": due_on},
+                             lines=[{"description": "Goods", "account": account, "quantity": Decimal("1"),
+                                     "unit_price": Decimal(price), "taxes": [tax]}])
+    return invoice_post(actor=actor, invoice=invoice)
 
 
 @pytest.fixture
@@ -80,10 +78,10 @@ def books(ledger, accountant):
             amounts.append((book.output_vat, "0", vat))
         return post(book, accountant, day, *amounts, partner=partner, **kwargs)
 
-    # The supplier bill names its document only in the entry's source (no Invoice.entry link).
     purchase = Tax.objects.create(company=company, name="进项税 13%", kind="purchase", rate=Decimal("13"),
                                   account=input_vat)
-    bill = invoice_document(book, s1, "supplier_invoice", D(2026, 5, 1), D(2026, 5, 31), "1000", purchase)
+    sales_journal = JournalFactory(company=company, code="SAL", name="Sales", kind="sales")
+    purchase_journal = JournalFactory(company=company, code="PUR", name="Purchases", kind="purchase")
     entries = {
         "c1_jan": sale(D(2026, 1, 10), c1, "1130", "1000", "130", description="Sale January"),
         "c1_apr": sale(D(2026, 4, 15), c1, "2260", "2000", "260", reference="SO-0415"),
@@ -91,15 +89,14 @@ def books(ledger, accountant):
                            (book.receivable, "0", "1500"), partner=c1, description="Receipt"),
         "c1_jun": sale(D(2026, 6, 20), c1, "565", "500", "65"),
         "c2_dec": sale(D(2025, 12, 1), c2, "1000", "1000", "0"),
-        "c2_jun": sale(D(2026, 6, 1), c2, "2260", "2000", "260"),
-        "s1_bill": post(book, accountant, D(2026, 5, 1), (book.expense, "1000", "0"), (input_vat, "130", "0"),
-                        (book.payable, "0", "1130"), partner=s1, source=f"accounting.invoice:{bill.pk}"),
+        "c2_jun": invoice_posted(accountant, book, sales_journal, c2, "customer_invoice", D(2026, 6, 1),
+                                 D(2026, 7, 31), book.revenue, "2000", tax).entry,
+        "s1_bill": invoice_posted(accountant, book, purchase_journal, s1, "supplier_invoice", D(2026, 5, 1),
+                                  D(2026, 5, 31), book.expense, "1000", purchase).entry,
         "s1_payment": post(book, accountant, D(2026, 6, 10), (book.payable, "500", "0"), (book.bank, "0", "500"),
                            partner=s1),
         "s2_prepayment": post(book, accountant, D(2026, 6, 25), (book.payable, "300", "0"), (book.bank, "0", "300"),
                               partner=s2),
     }
-    invoice_document(book, c2, "customer_invoice", D(2026, 6, 1), D(2026, 7, 31), "2000", tax,
-                     entry=entries["c2_jun"])
     return Books(ledger=book, input_vat=input_vat, customers={"c1": c1, "c2": c2}, suppliers={"s1": s1, "s2": s2},
                  entries=entries, tax=tax)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tessera.accounting.reports import trial_balance
-from tessera.accounting.reports_partners import aged_payables, aged_receivables, bucket_of
+from tessera.accounting.reports_partners import aged_payables, aged_receivables, bucket_of, due_dates
 from tessera.core.errors import PermissionDenied, ValidationFailed
 
 from .conftest import post
@@ -111,3 +111,17 @@ def test_a_missing_date_is_refused(books):
         aged_receivables(books.ledger.company, None)
 
     assert error.value.fields == {"as_of": ["Enter a date as YYYY-MM-DD."]}
+
+
+def test_an_entry_naming_its_invoice_only_in_source_ages_by_that_invoice_due_date(books, accountant):
+    from tessera.accounting.models import Invoice
+
+    ledger, c2 = books.ledger, books.customers["c2"]
+    document = Invoice.objects.create(company=ledger.company, kind="customer_invoice", partner=c2,
+                                      journal=ledger.journal, date=D(2026, 6, 30), due_on=D(2026, 9, 30),
+                                      currency=ledger.company.base_currency)
+    entry = post(ledger, accountant, D(2026, 6, 30), (ledger.receivable, "100", "0"), (ledger.revenue, "0", "100"),
+                 partner=c2, source=f"accounting.invoice:{document.pk}")
+
+    assert due_dates(ledger.company, [entry.pk]) == {entry.pk: (D(2026, 9, 30), "")}
+    assert row_of(aged_receivables(ledger.company, AS_OF), "C002")["not_due"] == Decimal("2360.00")
