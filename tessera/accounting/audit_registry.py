@@ -8,6 +8,10 @@ from tessera.core import audit
 from . import checks  # noqa: F401  (registers the ledger's check-books checks)
 from .models import (
     Account,
+    BankAccount,
+    BankMatch,
+    BankStatement,
+    BankStatementLine,
     CostCenter,
     FiscalYear,
     Invoice,
@@ -18,12 +22,15 @@ from .models import (
     Payment,
     PaymentAllocation,
     Period,
+    Revaluation,
+    RevaluationLine,
     Tax,
 )
 from .services import invoices, payments  # noqa: F401  (the documents' numbering defaults)
 
 for model in (Account, CostCenter, FiscalYear, Period, Journal, JournalEntry, JournalEntryLine, Tax,
-              Invoice, InvoiceLine, Payment, PaymentAllocation):
+              Invoice, InvoiceLine, Payment, PaymentAllocation, BankAccount, BankStatement, BankStatementLine,
+              BankMatch, Revaluation, RevaluationLine):
     audit.register(model)
 
 audit.exempt("accounting.AccountBalance", "a running total kept by posting; the posted entries are audited")

@@ -130,3 +130,19 @@ PAYMENT_TRANSITIONS = {
 class TaxRounding(models.TextChoices):
     LINE = "line", _("Per line")
     DOCUMENT = "document", _("Per document")
+
+
+class StatementState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("statement state", "Open")
+    RECONCILED = "reconciled", _("Reconciled")
+
+
+class StatementLineState(models.TextChoices):
+    UNRECONCILED = "unreconciled", _("Unreconciled")
+    RECONCILED = "reconciled", _("Reconciled")
+    IGNORED = "ignored", _("Ignored")
+
+
+class RevaluationState(models.TextChoices):
+    POSTED = "posted", _("Posted")
+    REVERSED = "reversed", _("Reversed")

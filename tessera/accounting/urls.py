@@ -43,4 +43,7 @@ urlpatterns = [
     path("periods/<int:pk>/reopen/", periods.PeriodReopenView.as_view(), name="period_reopen"),
     # The report screens (trial balance, general ledger, statements): report_urls.py.
     path("reports/", include("tessera.accounting.report_urls")),
+    # Bank accounts, statements and reconciliation; exchange revaluation.
+    path("bank/", include("tessera.accounting.bank_urls")),
+    path("revaluations/", include("tessera.accounting.revaluation_urls")),
 ]

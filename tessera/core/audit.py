@@ -139,9 +139,19 @@ register(Group)
 
 
 def _register_core_models() -> None:
-    from .models import ApiToken, Company, CompanyModule, Currency, ExchangeRate, Role, Sequence, UserProfile
+    from .models import (
+        ApiToken,
+        Attachment,
+        Company,
+        CompanyModule,
+        Currency,
+        ExchangeRate,
+        Role,
+        Sequence,
+        UserProfile,
+    )
 
-    for model in (Company, CompanyModule, Currency, ExchangeRate, Role, Sequence, UserProfile):
+    for model in (Attachment, Company, CompanyModule, Currency, ExchangeRate, Role, Sequence, UserProfile):
         register(model)
     register(ApiToken, exclude=("key_hash", "last_used_at"))
 

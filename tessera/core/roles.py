@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-ALL = ("view", "add", "change", "delete", "approve", "post", "reverse", "cancel", "close", "reopen", "confirm")
+ALL = ("view", "add", "change", "delete", "approve", "post", "reverse", "cancel", "close", "reopen", "confirm",
+       "reconcile")
 READ = ("view",)
 WRITE = ("view", "add", "change", "delete")
 BUSINESS_APPS = ("partners", "products", "accounting", "inventory", "purchasing", "sales", "hr",
@@ -21,7 +22,7 @@ ROLES: dict[str, tuple] = {
     "administrator": (_("Administrator"), _("Sets up Tessera: companies, users, roles, modules."), [("*", ALL)]),
     "accountant": (
         _("Accountant"), _("Keeps the books: entries, invoices, payments."),
-        [("accounting", WRITE + ("post", "reverse", "confirm")), ("partners", WRITE), ("products", READ),
+        [("accounting", WRITE + ("post", "reverse", "confirm", "reconcile")), ("partners", WRITE), ("products", READ),
          ("core.currency", READ), ("core.exchangerate", WRITE)],
     ),
     "accounting_manager": (
@@ -63,8 +64,9 @@ ROLES: dict[str, tuple] = {
 
 SEEDED_APPS = ("core", "auth") + BUSINESS_APPS
 # Bookkeeping tables nobody grants access to by hand: left out of the permission matrix.
-INTERNAL_MODELS = {"auth.permission", "core.idempotencyrecord", "core.roleseededmodel", "core.sequencecounter",
-                   "core.userprofile"}
+# Attachments follow the record they are on (see services.attachments).
+INTERNAL_MODELS = {"auth.permission", "core.attachment", "core.idempotencyrecord", "core.roleseededmodel",
+                   "core.sequencecounter", "core.userprofile"}
 
 
 def role_label(group) -> str:

@@ -28,5 +28,7 @@ router.register("payments", PaymentViewSet, basename="payment")
 
 urlpatterns = [
     path("reports/", include("tessera.accounting.api.report_urls")),
+    path("", include("tessera.accounting.api.bank_urls")),  # bank-accounts/, bank-statements/, ...
+    path("", include("tessera.accounting.api.revaluation_urls")),  # revaluations/
     *router.urls,
 ]

@@ -1,6 +1,7 @@
 """Accounting models: the ledger (accounts, periods, journals, entries, balances, taxes) and the
 documents that post into it (invoices, payments)."""
 
+from .bank import BankAccount, BankMatch, BankStatement, BankStatementLine, Revaluation, RevaluationLine
 from .documents import Invoice, InvoiceLine, Payment, PaymentAllocation
 from .ledger import (
     MONEY,
@@ -17,6 +18,7 @@ from .ledger import (
 )
 
 __all__ = [
+    "BankAccount", "BankMatch", "BankStatement", "BankStatementLine", "Revaluation", "RevaluationLine",
     "MONEY", "Account", "AccountBalance", "CostCenter", "FiscalYear", "Invoice", "InvoiceLine", "Journal",
     "JournalEntry", "JournalEntryLine", "Payment", "PaymentAllocation", "Period", "PostedEntryImmutable", "Tax",
 ]

@@ -1,5 +1,6 @@
 """Core models: companies, currencies, users and roles, audit, events, numbering, jobs."""
 
+from .attachments import Attachment
 from .audit import AuditEntry, DomainEvent
 from .company import Company, CompanyModule, CompanyOwned
 from .currency import Currency, ExchangeRate
@@ -9,6 +10,7 @@ from .security import ApiToken, Role, RoleSeededModel, UserProfile
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "Company",
     "CompanyModule",

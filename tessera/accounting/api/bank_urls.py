@@ -1,0 +1,3 @@
+"""Placeholder: filled by the bank_urls screens."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Placeholder: filled by the revaluation_urls screens."""
+
+urlpatterns: list = []
