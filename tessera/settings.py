@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "tessera.core",
     "tessera.partners",
+    "tessera.products",
     "tessera.accounting",
 ]
 

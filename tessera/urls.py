@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tessera.core.auth_urls")),
     path("", include("tessera.core.urls")),
     path("partners/", include("tessera.partners.urls")),
+    path("products/", include("tessera.products.urls")),
     path("accounting/", include("tessera.accounting.urls")),
     path("api/v1/", include("tessera.core.api.urls")),
 ]
