@@ -146,3 +146,35 @@ class StatementLineState(models.TextChoices):
 class RevaluationState(models.TextChoices):
     POSTED = "posted", _("Posted")
     REVERSED = "reversed", _("Reversed")
+
+
+class CashFlowItem(models.TextChoices):
+    """What an account's cash flows are on the cash-flow statement (Account.cash_flow_category).
+
+    `cash` marks cash and cash equivalents (with the cash and bank roles); an item names where cash
+    paid or received against the account goes, inflow or outflow by the direction of the movement
+    (e.g. `op_tax`: 支付的各项税费 when paid, 收到的税费返还 when refunded). The broad values
+    operating/investing/financing of older charts still count, as that activity's other item.
+    """
+
+    AUTOMATIC = "", _("Automatic (from the parent account, role and type)")
+    CASH = "cash", _("Cash and cash equivalents")
+    OP_SALES = "op_sales", _("Operating: sales of goods and services")
+    OP_PURCHASES = "op_purchases", _("Operating: purchases of goods and services")
+    OP_EMPLOYEES = "op_employees", _("Operating: employees")
+    OP_TAX = "op_tax", _("Operating: taxes paid or refunded")
+    OP_OTHER = "op_other", _("Operating: other")
+    INV_INVESTMENTS = "inv_investments", _("Investing: investments")
+    INV_RETURNS = "inv_returns", _("Investing: interest and dividends received")
+    INV_ASSETS = "inv_assets", _("Investing: fixed, intangible and other long-term assets")
+    INV_SUBSIDIARIES = "inv_subsidiaries", _("Investing: subsidiaries and other business units")
+    INV_OTHER = "inv_other", _("Investing: other")
+    FIN_CAPITAL = "fin_capital", _("Financing: capital from owners")
+    FIN_BORROWINGS = "fin_borrowings", _("Financing: borrowings")
+    FIN_INTEREST = "fin_interest", _("Financing: interest paid")
+    FIN_DIVIDENDS = "fin_dividends", _("Financing: dividends and profit distributed")
+    FIN_OTHER = "fin_other", _("Financing: other")
+    FX = "fx", _("Effect of exchange rate changes")
+    OPERATING = "operating", _("Operating activities (other)")
+    INVESTING = "investing", _("Investing activities (other)")
+    FINANCING = "financing", _("Financing activities (other)")

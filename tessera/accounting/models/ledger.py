@@ -13,7 +13,7 @@ from tessera.core.errors import InvalidState
 from tessera.core.models import CompanyOwned, Currency
 from tessera.partners.models import Partner
 
-from ..choices import AccountRole, AccountType, EntryState, JournalKind, PeriodState, TaxKind
+from ..choices import AccountRole, AccountType, CashFlowItem, EntryState, JournalKind, PeriodState, TaxKind
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -47,7 +47,10 @@ class Account(CompanyOwned):
         Currency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency"),
         help_text=_("Set for accounts kept in one foreign currency (a USD bank account)."),
     )
-    cash_flow_category = models.CharField(_("cash-flow category"), max_length=20, blank=True)
+    cash_flow_category = models.CharField(_("cash-flow category"), max_length=20, blank=True,
+                                          choices=CashFlowItem.choices, help_text=_(
+                                              "The cash-flow statement line of cash received or paid against this "
+                                              "account; cash marks cash equivalents."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
