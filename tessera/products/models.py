@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import CompanyOwned
@@ -21,10 +22,19 @@ PRICE = {"max_digits": 18, "decimal_places": 6}
 RATIO = {"max_digits": 20, "decimal_places": 10}
 
 
+def localized(name: str, name_en: str) -> str:
+    """A record's name in the active language: the English name in any language but Chinese when there
+    is one, the (usually Chinese) `name` otherwise."""
+    if name_en and not (get_language() or "").lower().startswith("zh"):
+        return name_en
+    return name
+
+
 class UomCategory(CompanyOwned):
     """A kind of quantity; only units of the same category convert into each other."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["company", "name"]
@@ -33,7 +43,7 @@ class UomCategory(CompanyOwned):
         constraints = [models.UniqueConstraint(fields=["company", "name"], name="uniq_uom_category_name")]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class Uom(CompanyOwned):
@@ -43,6 +53,7 @@ class Uom(CompanyOwned):
     category = models.ForeignKey(UomCategory, on_delete=models.PROTECT, related_name="uoms",
                                  verbose_name=_("category"))
     name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=50, blank=True)
     symbol = models.CharField(_("symbol"), max_length=20, blank=True)
     ratio = models.DecimalField(_("ratio to the reference unit"), default=Decimal("1"),
                                 validators=[MinValueValidator(Decimal("0.0000000001"))], **RATIO)
@@ -66,7 +77,7 @@ class Uom(CompanyOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class ProductCategory(CompanyOwned):
@@ -74,6 +85,7 @@ class ProductCategory(CompanyOwned):
     products; an empty one inherits from the parent (see services.category_setting)."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name=_("parent"))
     costing_method = models.CharField(_("costing method"), max_length=10, choices=CostingMethod.choices, blank=True)
@@ -99,7 +111,7 @@ class ProductCategory(CompanyOwned):
         constraints = [models.UniqueConstraint(fields=["company", "parent", "name"], name="uniq_product_category")]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class Product(CompanyOwned):
@@ -126,6 +138,8 @@ class Product(CompanyOwned):
     purchase_tax = models.ForeignKey("accounting.Tax", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("purchase tax"))
     tracking = models.CharField(_("tracking"), max_length=10, choices=Tracking.choices, default=Tracking.NONE)
+    is_sold = models.BooleanField(_("can be sold"), default=True)
+    is_purchased = models.BooleanField(_("can be purchased"), default=True)
     description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="products/%Y/", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -144,6 +158,11 @@ class Product(CompanyOwned):
 
     def __str__(self) -> str:
         return f"[{self.sku}] {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the English name in an English UI when there is one)."""
+        return localized(self.name, self.name_en)
 
     @property
     def is_stocked(self) -> bool:
