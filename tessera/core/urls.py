@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, companies, logs, roles, setup, shell, users
+from .views import account, attachments, companies, logs, roles, setup, shell, users
 from .views.generic import screen_urls as screens
 from .views.lines import line_urls
 
@@ -11,6 +11,10 @@ app_name = "core"
 
 urlpatterns = [
     path("company/switch/", shell.company_switch, name="company_switch"),
+    path("attachments/<int:content_type>/<str:object_id>/", attachments.AttachmentPaneView.as_view(),
+         name="attachment_pane"),
+    path("attachments/file/<int:pk>/", attachments.AttachmentFileView.as_view(), name="attachment_file"),
+    path("attachments/file/<int:pk>/remove/", attachments.AttachmentDeleteView.as_view(), name="attachment_remove"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/tokens/", account.TokenListView.as_view(), name="token_list"),
     path("account/tokens/<int:pk>/revoke/", account.TokenRevokeView.as_view(), name="token_revoke"),

@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import RecordViewSet, idempotent
 
 from ..models import JournalEntry, JournalEntryLine
@@ -39,7 +40,7 @@ def _line_data(lines) -> list[dict]:
     return [dict(line) for line in lines]
 
 
-class EntryViewSet(RecordViewSet):
+class EntryViewSet(AttachmentsMixin, RecordViewSet):
     """`accounting/entries/`: journal entries with their `lines`; DELETE removes drafts only."""
 
     module = "accounting"

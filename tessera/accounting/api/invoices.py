@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import (
     SERVER_SET_FIELDS,
     DecimalField,
@@ -150,7 +151,7 @@ class InvoiceFilter(django_filters.FilterSet):
         fields = ["kind", "state", "partner", "journal", "currency", "credit_note_of"]
 
 
-class InvoiceViewSet(RecordViewSet):
+class InvoiceViewSet(AttachmentsMixin, RecordViewSet):
     """`accounting/invoices/`: customer and supplier invoices and credit notes with their `lines`."""
 
     module = "accounting"

@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import (
     SERVER_SET_FIELDS,
     DecimalField,
@@ -99,7 +100,7 @@ class PaymentFilter(django_filters.FilterSet):
         fields = ["kind", "state", "partner", "journal", "currency"]
 
 
-class PaymentViewSet(RecordViewSet):
+class PaymentViewSet(AttachmentsMixin, RecordViewSet):
     """`accounting/payments/`: money received and paid, with its `allocations` to invoices."""
 
     module = "accounting"

@@ -396,6 +396,12 @@ class DetailView(Screen):
     fields: list = []
     tabs: list[Tab] = []
     show_history = True
+    show_attachments = None  # None: on for company-owned business records
+
+    def attachments_shown(self) -> bool:
+        if self.show_attachments is not None:
+            return self.show_attachments
+        return is_company_owned(self.model) and self.model._meta.app_label != "core"
 
     def get_fields(self, obj) -> list[tuple[str, object]]:
         return [(column.label, column.get(obj)) for column in resolve_columns(self.model, self.fields)]
@@ -429,7 +435,12 @@ class DetailView(Screen):
             "show_history": self.show_history,
             "actions": self.get_actions(obj),
             "history_model": self.model,
+            "show_attachments": self.attachments_shown(),
         }
+        if context["show_attachments"]:
+            from .attachments import pane_context
+
+            context.update(pane_context(self.request.user, obj))
         context.update(self.get_tab_context(obj))
         return self.render(context)
 

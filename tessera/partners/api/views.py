@@ -6,6 +6,7 @@ unified social credit code, another company's payment term, a likely duplicate (
 that is in use.
 """
 
+from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import RecordViewSet
 
 from ..models import Partner, PaymentTerm
@@ -21,7 +22,7 @@ from ..services import (
 from .serializers import PartnerSerializer, PaymentTermSerializer
 
 
-class PartnerViewSet(RecordViewSet):
+class PartnerViewSet(AttachmentsMixin, RecordViewSet):
     """`partners/`: customers and suppliers of the request's company."""
 
     module = "masterdata"

@@ -1,14 +1,18 @@
 """Every core screen answers an administrator and sends an anonymous visitor to the sign-in page."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, get_resolver, reverse
 
 from tessera.core.models import Job, Role
 from tessera.core.models.jobs import JobState
+from tessera.core.services.attachments import attachment_add
 from tessera.core.tests.factories import currency
 
 # Screens that only accept POST (they change something): a GET answers 405.
-POST_ONLY = {"company_switch", "token_revoke", "role_delete", "currency_rates_delete", "audit_export"}
+POST_ONLY = {"company_switch", "token_revoke", "role_delete", "currency_rates_delete", "audit_export",
+             "attachment_remove"}
 
 
 def core_url_names() -> list[str]:
@@ -25,7 +29,12 @@ def url_kwargs(company, salesperson, usd_rate, sequence, admin_user):
     role = Role.objects.get(code="salesperson")
     usd = currency("USD")
     rate = {"parent_pk": usd.pk, "line_pk": usd_rate.pk}
+    attachment = attachment_add(actor=admin_user, record=sequence,
+                                file=SimpleUploadedFile("numbering.pdf", b"%PDF-1.4\n%%EOF\n"))
     return {
+        "attachment_pane": {"content_type": ContentType.objects.get_for_model(sequence).pk,
+                            "object_id": sequence.pk},
+        "attachment_file": {"pk": attachment.pk}, "attachment_remove": {"pk": attachment.pk},
         "company_detail": {"pk": company.pk}, "company_update": {"pk": company.pk},
         "company_modules": {"pk": company.pk},
         "user_detail": {"pk": salesperson.pk}, "user_update": {"pk": salesperson.pk},
