@@ -2,7 +2,7 @@
 
 import pytest
 
-from tessera.accounting.choices import AccountRole, AccountType, ChartTemplate
+from tessera.accounting.choices import AccountRole, AccountType, CashFlowItem, ChartTemplate
 from tessera.accounting.services.setup import UNIQUE_ROLES, ChartRow, chart_problems, chart_rows, chart_templates
 from tessera.core.errors import ValidationFailed
 
@@ -52,6 +52,39 @@ def test_chart_has_a_bank_and_a_cash_leaf(template):
 
     for role in (AccountRole.BANK, AccountRole.CASH):
         assert [row for row in rows if row.role == role and row.code not in parents], role
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_chart_names_a_cash_flow_item_for_every_account(template):
+    rows = chart_rows(template)
+    broad = {CashFlowItem.OPERATING, CashFlowItem.INVESTING, CashFlowItem.FINANCING}
+
+    assert [row.code for row in rows if row.cash_flow_category not in set(CashFlowItem.values) - broad - {""}] == []
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_chart_marks_cash_and_bank_as_cash_equivalents(template):
+    rows = chart_rows(template)
+
+    assert {row.code for row in rows if row.role in (AccountRole.BANK, AccountRole.CASH)} <= {
+        row.code for row in rows if row.cash_flow_category == CashFlowItem.CASH}
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("cn_enterprise", {"1012": "cash", "1122": "op_sales", "22210102": "op_sales", "22210101": "op_purchases",
+                       "220201": "op_purchases", "2211": "op_employees", "222102": "op_tax", "1601": "inv_assets",
+                       "1511": "inv_investments", "6111": "inv_returns", "2001": "fin_borrowings",
+                       "4001": "fin_capital", "660301": "fin_interest", "2232": "fin_dividends", "66030201": "fx"}),
+    ("cn_small", {"1012": "cash", "1122": "op_sales", "2211": "op_employees", "1601": "inv_assets",
+                  "2001": "fin_borrowings", "3001": "fin_capital", "560301": "fin_interest", "56030202": "fx"}),
+    ("ifrs", {"1100": "cash", "1200": "op_sales", "2000": "op_purchases", "2310": "op_employees",
+              "2320": "op_tax", "1500": "inv_assets", "2600": "fin_borrowings", "3000": "fin_capital",
+              "7010": "fin_interest", "7030": "fx"}),
+])
+def test_chart_cash_flow_items_of_typical_accounts(template, expected):
+    items = {row.code: row.cash_flow_category for row in chart_rows(template)}
+
+    assert {code: items[code] for code in expected} == expected
 
 
 def test_unique_roles_are_every_role_but_bank_and_cash():

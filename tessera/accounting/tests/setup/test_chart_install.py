@@ -47,7 +47,7 @@ def test_install_copies_names_types_and_flags(company, accountant):
     account = Account.objects.get(company=company, code="220201")
     assert (account.name, account.name_en, account.type, account.role, account.is_reconcilable,
             account.cash_flow_category) == ("一般应付账款", "Accounts payable - trade", "liability", "payable", True,
-                                            "operating")
+                                            "op_purchases")
 
 
 @pytest.mark.parametrize(("role", "code"), [
