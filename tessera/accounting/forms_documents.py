@@ -68,11 +68,12 @@ class InvoiceLineForm(CompanyModelForm):
     come prefilled, so they alone do not make a line)."""
 
     fixed_fields = ()
-    filled_markers = ("description", "account", "unit_price", "taxes", "cost_center")
+    filled_markers = ("product", "description", "account", "unit_price", "taxes", "cost_center")
 
     class Meta:
         model = InvoiceLine
-        fields = ["description", "account", "quantity", "unit_price", "discount", "taxes", "cost_center"]
+        fields = ["product", "description", "account", "quantity", "uom", "unit_price", "discount", "taxes",
+                  "cost_center"]
         field_classes = {"account": AccountChoiceField, "taxes": TaxChoiceField}
 
     def __init__(self, *args, **kwargs):
@@ -85,13 +86,17 @@ class InvoiceLineForm(CompanyModelForm):
             field.widget.attrs.update({"data-line": name, "inputmode": "decimal"})
         for name in ("description", "account"):
             self.fields[name].required = False  # a blank row is left out; a filled one needs them (clean)
+        self.fields["product"].queryset = self.fields["product"].queryset.filter(is_active=True)
+        self.fields["product"].help_text = _("Fills what is left empty: description, account, unit, price, taxes.")
+        self.fields["uom"].queryset = self.fields["uom"].queryset.filter(is_active=True)
+        self.fields["uom"].empty_label = _("The product's")
 
     def has_changed(self) -> bool:
         return any(self.data.get(self.add_prefix(name)) not in (None, "") for name in self.filled_markers)
 
     def clean(self):
         data = super().clean()
-        if self.has_changed():
+        if self.has_changed() and not data.get("product"):
             for name, message in (("description", _("Describe the line.")), ("account", _("Choose the account."))):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, message)
@@ -104,6 +109,12 @@ class InvoiceLineForm(CompanyModelForm):
         data["discount"] = data.get("discount") or Decimal("0")
         data["unit_price"] = Decimal("0") if data.get("unit_price") is None else data["unit_price"]
         data["taxes"] = list(data.get("taxes") or [])
+        if data.get("product"):  # what is left empty comes from the product (services.invoices)
+            if self.cleaned_data.get("unit_price") is None:
+                del data["unit_price"]
+            for name in ("description", "account", "uom", "taxes"):
+                if not data.get(name):
+                    data.pop(name, None)
         return data
 
 

@@ -86,9 +86,17 @@ class InvoiceLineSerializer(ModelSerializer):
 
     class Meta:
         model = InvoiceLine
-        fields = ["id", "description", "account", "quantity", "unit_price", "discount", "taxes", "cost_center",
-                  "subtotal", "total_tax", "total"]
-        extra_kwargs = {"taxes": {"help_text": _("Tax ids; none means the line is not taxed.")}}
+        fields = ["id", "product", "description", "account", "quantity", "uom", "unit_price", "discount", "taxes",
+                  "cost_center", "subtotal", "total_tax", "total"]
+        extra_kwargs = {
+            "taxes": {"help_text": _("Tax ids; an empty list means the line is not taxed. Omitted, the product's "
+                                     "default tax applies.")},
+            "product": {"help_text": _("Optional: fills the description, account, unit, unit price and taxes "
+                                       "that are not sent.")},
+            "description": {"required": False},
+            "account": {"required": False},
+            "unit_price": {"required": False},
+        }
 
 
 class InvoiceSerializer(VersionedMixin, ModelSerializer):

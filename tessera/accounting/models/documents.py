@@ -45,7 +45,7 @@ class Invoice(CompanyOwned):
     state = models.CharField(_("state"), max_length=20, choices=InvoiceState.choices, default=InvoiceState.DRAFT,
                              editable=False)
     total_untaxed = models.DecimalField(_("untaxed"), default=Decimal("0"), editable=False, **MONEY)
-    total_tax = models.DecimalField(_("tax"), default=Decimal("0"), editable=False, **MONEY)
+    total_tax = models.DecimalField(_("tax amount"), default=Decimal("0"), editable=False, **MONEY)
     total = models.DecimalField(_("total"), default=Decimal("0"), editable=False, **MONEY)
     amount_paid = models.DecimalField(_("paid"), default=Decimal("0"), editable=False, **MONEY)
     entry = models.OneToOneField(JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -83,9 +83,13 @@ class InvoiceLine(CompanyOwned):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice"))
     sequence = models.PositiveSmallIntegerField(_("line"), default=0)
+    product = models.ForeignKey("products.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("product"))
     description = models.CharField(_("description"), max_length=255)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("account"))
     quantity = models.DecimalField(_("quantity"), default=Decimal("1"), **QUANTITY)
+    uom = models.ForeignKey("products.Uom", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                            verbose_name=_("unit"))
     unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=6)
     discount = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2, default=Decimal("0"),
                                    validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
@@ -93,7 +97,7 @@ class InvoiceLine(CompanyOwned):
     cost_center = models.ForeignKey(CostCenter, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("cost centre"))
     subtotal = models.DecimalField(_("subtotal"), default=Decimal("0"), editable=False, **MONEY)
-    total_tax = models.DecimalField(_("tax"), default=Decimal("0"), editable=False, **MONEY)
+    total_tax = models.DecimalField(_("tax amount"), default=Decimal("0"), editable=False, **MONEY)
     total = models.DecimalField(_("total"), default=Decimal("0"), editable=False, **MONEY)
 
     class Meta:

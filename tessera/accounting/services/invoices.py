@@ -47,7 +47,7 @@ for _kind, _name, _prefix in (
 
 HEADER_FIELDS = {"kind", "partner", "journal", "date", "due_on", "payment_term", "currency", "reference",
                  "description", "tax_rounding", "credit_note_of"}
-LINE_FIELDS = {"description", "account", "quantity", "unit_price", "discount", "taxes", "cost_center"}
+LINE_FIELDS = {"product", "description", "account", "quantity", "uom", "unit_price", "discount", "taxes", "cost_center"}
 OPEN_STATES = {InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID}
 SETTLED_STATES = {InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID, InvoiceState.PAID}
 ZERO = Decimal("0")
@@ -140,7 +140,8 @@ def invoice_settle(invoice: Invoice, delta: Decimal) -> Invoice:
 # --- drafts ---------------------------------------------------------------------------------------------
 
 def _line_spec(line: InvoiceLine) -> dict:
-    return {"description": line.description, "account": line.account_id, "quantity": line.quantity,
+    return {"product": line.product_id, "description": line.description, "account": line.account_id,
+            "quantity": line.quantity, "uom": line.uom_id,
             "unit_price": line.unit_price, "discount": line.discount, "taxes": list(line.taxes.all()),
             "cost_center": line.cost_center_id}
 
@@ -220,9 +221,55 @@ def _taxes(company: Company, values, kind: str) -> tuple[list[Tax], list[str]]:
     return taxes, errors
 
 
+def _product_defaults(invoice: Invoice, line: InvoiceLine, data: dict) -> tuple[dict, dict]:
+    """The line's data completed from its product (what is sent wins): description, account (the
+    category's income or expense account), unit, unit price (list price or standard cost) and the
+    product's default tax when `taxes` is omitted (API.md)."""
+    from tessera.products.services.categories import category_setting
+
+    errors = _foreign_errors(invoice.company, line, ("product",))
+    product = _related(line, "product")
+    if product is None:
+        if line.product_id is not None and "product" not in errors:
+            errors["product"] = [_("Choose one of this company's products.")]
+        if data.get("uom") is not None:
+            errors["uom"] = [_("Choose a product to give the line a unit.")]
+        return data, errors
+    if errors:
+        return data, errors
+    customer = is_customer_kind(invoice.kind)
+    completed = dict(data)
+    completed.setdefault("description", product.name)
+    if completed.get("account") is None:
+        completed["account"] = category_setting(product.category, "income_account" if customer else "expense_account")
+    if completed.get("uom") is None:
+        completed["uom"] = product.uom
+    if completed.get("unit_price") in (None, ""):
+        completed["unit_price"] = product.list_price if customer else product.standard_cost
+    if "taxes" not in data:
+        tax = product.sales_tax if customer else product.purchase_tax
+        completed["taxes"] = [tax] if tax is not None else []
+    return completed, errors
+
+
+def _uom_errors(line: InvoiceLine) -> dict:
+    uom, product = _related(line, "uom"), _related(line, "product")
+    if uom is None or product is None:
+        return {}
+    if uom.company_id != line.company_id:
+        return {"uom": [_("Choose one of this company's records.")]}
+    if uom.category_id != product.uom.category_id:
+        return {"uom": [_("Choose a unit of the same kind as the product's unit (%(unit)s).") % {"unit": product.uom}]}
+    return {}
+
+
 def _line_errors(invoice: Invoice, line: InvoiceLine, data: dict) -> tuple[list[Tax], dict]:
     errors: dict[str, list[str]] = {name: [_("This field cannot be set.")] for name in sorted(set(data) - LINE_FIELDS)}
-    for name in {"description", "account", "cost_center"} & set(data):
+    if data.get("product") is not None:
+        _assign(line, "product", data["product"])
+    data, product_errors = _product_defaults(invoice, line, data)
+    errors.update(product_errors)
+    for name in {"description", "account", "cost_center", "uom"} & set(data):
         _assign(line, name, data[name])
     for name, default in (("quantity", Decimal("1")), ("unit_price", None), ("discount", ZERO)):
         try:
@@ -239,6 +286,7 @@ def _line_errors(invoice: Invoice, line: InvoiceLine, data: dict) -> tuple[list[
     if "quantity" not in errors and line.quantity is not None and line.quantity <= 0:
         errors["quantity"] = [_("The quantity must be more than zero.")]
     errors.update(_foreign_errors(invoice.company, line, ("account", "cost_center")))
+    errors.update(_uom_errors(line))
     account = _related(line, "account")
     if account is not None and "account" not in errors:
         if account.children.exists():

@@ -94,3 +94,17 @@ def test_a_posted_invoice_is_not_edited(manager_web, posted_invoice):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("accounting:invoice_detail", args=[posted_invoice.pk])
+
+
+def test_a_line_with_only_a_product_takes_its_defaults(manager_web, books):
+    from tessera.accounting.tests.api_documents.test_invoice_products import make_pen
+
+    pen = make_pen(books)
+    response = manager_web.post(reverse("accounting:invoice_create"), invoice_form(
+        books, [{"product": pen, "quantity": "4", "discount": "0"}]))
+
+    assert response.status_code == 302, response.context and response.context["lines"].errors
+    line = Invoice.objects.get().lines.get()
+    assert (line.description, line.account, line.uom, line.unit_price, line.subtotal) == (
+        "签字笔", books.revenue, pen.uom, Decimal("2.500000"), Decimal("10.00"))
+    assert list(line.taxes.all()) == [books.output_vat]
