@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import reports
+from .views import reports, reports_cashflow
 
 urlpatterns = [
     path("trial-balance/", reports.TrialBalanceView.as_view(), name="report_trial_balance"),
@@ -14,4 +14,7 @@ urlpatterns = [
     path("aged-payables/", reports.AgedPayablesView.as_view(), name="report_aged_payables"),
     path("partner-statement/", reports.PartnerStatementView.as_view(), name="report_partner_statement"),
     path("vat-return/", reports.VatReturnView.as_view(), name="report_vat_return"),
+    path("cash-flow/", reports_cashflow.CashFlowView.as_view(), name="report_cash_flow"),
+    path("cash-flow/entries/", reports_cashflow.CashFlowEntriesView.as_view(), name="report_cash_flow_entries"),
+    path("cash-position/", reports_cashflow.CashPositionView.as_view(), name="report_cash_position"),
 ]

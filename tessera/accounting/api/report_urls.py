@@ -12,6 +12,7 @@ from .reports import (
     TrialBalanceView,
     VatReturnView,
 )
+from .reports_cashflow import CashFlowEntriesView, CashFlowView, CashPositionView
 
 urlpatterns = [
     path("trial-balance/", TrialBalanceView.as_view(), name="report_trial_balance"),
@@ -22,4 +23,7 @@ urlpatterns = [
     path("aged-payables/", AgedPayablesView.as_view(), name="report_aged_payables"),
     path("partner-statement/", PartnerStatementView.as_view(), name="report_partner_statement"),
     path("vat-return/", VatReturnView.as_view(), name="report_vat_return"),
+    path("cash-flow/", CashFlowView.as_view(), name="report_cash_flow"),
+    path("cash-flow/entries/", CashFlowEntriesView.as_view(), name="report_cash_flow_entries"),
+    path("cash-position/", CashPositionView.as_view(), name="report_cash_position"),
 ]
