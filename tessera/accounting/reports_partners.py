@@ -42,6 +42,7 @@ from tessera.partners.models import Partner
 from .choices import CREDIT_KINDS, AccountRole, EntryState, TaxKind
 from .models import Account, Invoice, JournalEntry, JournalEntryLine, Tax
 from .reports import REPORT_PERMISSION, ZERO, check_dates, money
+from .services.revaluation import revaluation_aging, revaluation_entry_ids
 from .services.taxes import document_taxes
 
 INVOICE_SOURCE = "accounting.invoice:"  # JournalEntry.source of an invoice's entry
@@ -145,7 +146,10 @@ def aged_balances(company: Company, side: str, as_of: datetime.date, *, actor=No
     chosen = Q(partner_id__in=[pk for pk in open_partners if pk is not None])
     if None in open_partners:
         chosen |= Q(partner__isnull=True)
-    query = lines.filter(chosen)
+    # Exchange revaluations: their entries are left out and their differences aged as the invoices they
+    # revalue (services/revaluation.py), so that a revaluation's reversal never settles an older invoice.
+    query = lines.filter(chosen).exclude(entry_id__in=revaluation_entry_ids(company))
+    revalued = revaluation_aging(company, control_accounts(company, side), as_of)
     for line in query.values("partner", "entry_id", "date", "debit", "credit", "pk").iterator(chunk_size=2000):
         per_partner[line["partner"]].append(line)
         entry_ids.add(line["entry_id"])
@@ -165,7 +169,7 @@ def aged_balances(company: Company, side: str, as_of: datetime.date, *, actor=No
         else:  # more paid than invoiced: the unused settlements stay open, as negative amounts
             open_items = [(due, -amount) for _date, due, _pk, amount in _open_items(settlements, owed)]
         amounts = dict.fromkeys(BUCKETS, ZERO)
-        for due, amount in open_items:
+        for due, amount in open_items + [(due, sign * amount) for due, amount in revalued.get(partner, [])]:
             amounts[bucket_of(due, as_of)] += amount
         info = names.get(partner, {"code": "", "name": _("No partner")})
         rows.append({"partner": partner, "partner_code": info["code"], "partner_name": info["name"],
