@@ -10,6 +10,7 @@ from tessera.accounting.models import JournalEntry, Revaluation, RevaluationLine
 from tessera.accounting.services.revaluation import revaluation_post, revaluation_preview
 from tessera.accounting.tests.documents.conftest import D, legs, partner_balance
 from tessera.core.models import AuditEntry, DomainEvent
+from tessera.core.services.currency import exchange_rate_set
 
 from .conftest import CLOSING, balance, rows, usd_invoice
 
@@ -155,3 +156,47 @@ def test_posting_writes_an_audit_transition_and_an_event(books, fx):
     assert event.payload == {"date": "2026-01-31", "entry": revaluation.entry.number,
                              "reversal": revaluation.reversal_entry.number, "total_gain": "100.00",
                              "total_loss": "0"}
+
+
+def test_each_month_end_starts_again_from_the_documents_rates(books, fx):
+    exchange_rate_set(currency=fx.usd, quote=fx.cny, on=D(2026, 2, 28), rate=R("7.3000"))
+    usd_invoice(books)
+    revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
+
+    february = revaluation_post(actor=books.actor, company=books.company, date=D(2026, 2, 28))
+
+    assert rows(february)[0][4:] == (R("1000.00"), R("7100.00"), R("7.3"), R("7300.00"), R("200.00"))
+    assert balance(books.receivable, books.customer, up_to=D(2026, 2, 28)) == R("7300.00")
+    assert balance(books.receivable, books.customer) == R("7100.00")
+    assert balance(books.gain) == 0
+
+
+def test_a_credit_note_on_or_before_the_date_reduces_the_open_amount(books, fx):
+    invoice = usd_invoice(books)
+    usd_invoice(books, "200.00", kind="customer_credit", credit_note_of=invoice, day=D(2026, 1, 20))
+
+    revaluation = revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
+
+    assert rows(revaluation) == [("1122", "C001", invoice.number, "USD", R("800.00"), R("5680.00"), R("7.2"),
+                                  R("5760.00"), R("80.00"))]
+    assert balance(books.receivable, books.customer, up_to=CLOSING) == R("5760.00")
+
+
+def test_a_credit_note_after_the_date_leaves_the_invoice_open_on_the_date(books, fx):
+    invoice = usd_invoice(books)
+    usd_invoice(books, "200.00", kind="customer_credit", credit_note_of=invoice, day=D(2026, 2, 5))
+
+    revaluation = revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
+
+    assert [(row[2], row[4], row[8]) for row in rows(revaluation)] == [(invoice.number, R("1000.00"), R("100.00"))]
+
+
+def test_an_open_credit_note_is_revalued_against_the_customer(books, fx):
+    invoice = usd_invoice(books)
+    books.payment("1000.00", (invoice, "1000.00"), currency=fx.usd, date=D(2026, 1, 20))
+    credit = usd_invoice(books, "100.00", kind="customer_credit", credit_note_of=invoice, day=D(2026, 1, 25))
+
+    revaluation = revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
+
+    assert rows(revaluation) == [("1122", "C001", credit.number, "USD", R("-100.00"), R("-710.00"), R("7.2"),
+                                  R("-720.00"), R("-10.00"))]
