@@ -79,6 +79,13 @@ class Uom(CompanyOwned):
     def __str__(self) -> str:
         return localized(self.name, self.name_en)
 
+    @property
+    def short_name(self) -> str:
+        """How a quantity is labelled ("12 件", "12 pcs"): the name in Chinese, else the symbol."""
+        if (get_language() or "").lower().startswith("zh"):
+            return self.name
+        return self.symbol or self.name_en or self.name
+
 
 class ProductCategory(CompanyOwned):
     """A node of the product category tree. Its accounts and costing method are the defaults of its
