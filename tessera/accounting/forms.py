@@ -63,11 +63,25 @@ class ReverseForm(forms.Form):
 
 class EntryForm(CompanyModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attachment = forms.FileField(label=_("Attach a file"), required=False,
+                                 help_text=_("A receipt, invoice or contract supporting the entry (原始凭证)."))
 
     class Meta:
         model = JournalEntry
-        fields = ["journal", "date", "reference", "description", "attachment"]
+        fields = ["journal", "date", "reference", "description"]
         widgets = {"date": DateInput()}
+
+    def clean_attachment(self):
+        from tessera.core.errors import ValidationFailed
+        from tessera.core.services.attachments import attachment_validate
+
+        file = self.cleaned_data.get("attachment")
+        if file:
+            try:
+                attachment_validate(file)
+            except ValidationFailed as error:
+                raise forms.ValidationError(error.fields["file"]) from error
+        return file
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -190,7 +190,6 @@ class JournalEntry(CompanyOwned):
     chain_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
     previous_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
-    attachment = models.FileField(_("attachment"), upload_to="vouchers/%Y/%m/", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

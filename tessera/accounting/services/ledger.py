@@ -28,7 +28,7 @@ from .chain import entry_digest
 from .errors import UnbalancedEntry
 from .periods import lock_company, period_of
 
-ENTRY_FIELDS = {"journal", "date", "reference", "description", "attachment"}
+ENTRY_FIELDS = {"journal", "date", "reference", "description"}
 LINE_FIELDS = {"account", "partner", "description", "debit", "credit", "currency", "amount_currency", "cost_center"}
 AMOUNT_FIELDS = ("debit", "credit", "amount_currency")
 # Accounts kept per partner: each of their lines names one, so the sub-ledger equals the account.
@@ -178,9 +178,10 @@ def _totals(lines) -> tuple[Decimal, Decimal]:
     return sum((line.debit for line in lines), ZERO), sum((line.credit for line in lines), ZERO)
 
 
-def entry_create(*, actor, company: Company, data: dict, lines: list[dict]) -> JournalEntry:
-    """A draft entry with its lines (`data`: journal, date, reference, description, attachment; each line:
-    account, partner, description, debit, credit, currency, amount_currency, cost_center).
+def entry_create(*, actor, company: Company, data: dict, lines: list[dict], files: list | None = None) -> JournalEntry:
+    """A draft entry with its lines (`data`: journal, date, reference, description; each line:
+    account, partner, description, debit, credit, currency, amount_currency, cost_center) and any
+    supporting documents (`files`, attached through core attachments in the same transaction).
 
     Drafts may be unbalanced; posting checks the balance. Raises PermissionDenied, or ValidationFailed
     with `lines.<i>.<field>` keys for line errors; nothing is written on failure.
@@ -195,7 +196,15 @@ def entry_create(*, actor, company: Company, data: dict, lines: list[dict]) -> J
     with transaction.atomic():
         entry.save()
         _save_lines(entry, built)
+        _attach(actor, entry, files)
     return entry
+
+
+def _attach(actor, entry: JournalEntry, files) -> None:
+    from tessera.core.services.attachments import attachment_add
+
+    for file in files or []:
+        attachment_add(actor=actor, record=entry, file=file)
 
 
 def _lock_draft(entry: JournalEntry) -> JournalEntry:
@@ -207,7 +216,7 @@ def _lock_draft(entry: JournalEntry) -> JournalEntry:
 
 
 def entry_update(*, actor, entry: JournalEntry, data: dict, lines: list[dict] | None = None,
-                 version: int | None = None) -> JournalEntry:
+                 version: int | None = None, files: list | None = None) -> JournalEntry:
     """Change a draft's header and (when `lines` is given) replace its lines.
 
     `version` (from the form or API) refuses a save over someone else's change (InvalidState).
@@ -228,6 +237,7 @@ def entry_update(*, actor, entry: JournalEntry, data: dict, lines: list[dict] | 
         entry.version += 1  # the row is locked: a plain increment is safe
         entry.save()
         _save_lines(entry, built)
+        _attach(actor, entry, files)
     return entry
 
 

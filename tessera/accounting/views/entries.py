@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from tessera.core import errors
 from tessera.core.forms import DateInput
 from tessera.core.models import AuditEntry
+from tessera.core.services.attachments import attachments_of
 from tessera.core.views.generic import (
     Column,
     DeleteView,
@@ -168,8 +169,9 @@ class EntryFormView(EntryScreen, FormScreen):
             filled = lines.filled_forms()
             data = form_data(header)
             version = data.pop("version", None)
+            file = data.pop("attachment", None)
             try:
-                entry = self.save(data, [form.line_data() for form in filled], version)
+                entry = self.save(data, [form.line_data() for form in filled], version, [file] if file else [])
             except DOMAIN_ERRORS as error:
                 apply_entry_error(header, lines, filled, error)
             else:
@@ -206,8 +208,8 @@ class EntryCreateView(EntryFormView):
     action = "add"
     title = gettext_lazy("New journal entry")
 
-    def save(self, data, lines, version):
-        return entry_create(actor=self.request.user, company=self.company, data=data, lines=lines)
+    def save(self, data, lines, version, files):
+        return entry_create(actor=self.request.user, company=self.company, data=data, lines=lines, files=files)
 
 
 class EntryUpdateView(EntryFormView):
@@ -231,8 +233,9 @@ class EntryUpdateView(EntryFormView):
             return redirect(self.url("detail", self.object))
         return super().get(request, *args, **kwargs)
 
-    def save(self, data, lines, version):
-        return entry_update(actor=self.request.user, entry=self.object, data=data, lines=lines, version=version)
+    def save(self, data, lines, version, files):
+        return entry_update(actor=self.request.user, entry=self.object, data=data, lines=lines, version=version,
+                            files=files)
 
 
 class EntryDeleteView(EntryScreen, DeleteView):
@@ -299,7 +302,7 @@ class EntryPrintView(EntryScreen, Screen):
             "total_credit": sum((line.credit for line in lines), Decimal("0")),
             "prepared_by": created.actor_repr if created else "",
             "posted_by": entry.posted_by.get_full_name() or entry.posted_by.get_username() if entry.posted_by else "",
-            "attachments": 1 if entry.attachment else 0,
+            "attachments": attachments_of(entry).count(),
             "printed_at": timezone.localtime(),
         }
 

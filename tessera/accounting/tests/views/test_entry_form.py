@@ -184,6 +184,8 @@ def test_an_auditor_may_not_open_the_entry_form(client_for, make_user, ledger):
 def test_an_attachment_uploaded_with_the_entry_is_kept(manager_web, ledger, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tessera.core.services.attachments import attachments_of
+
     settings.MEDIA_ROOT = tmp_path
     receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
 
@@ -191,5 +193,19 @@ def test_an_attachment_uploaded_with_the_entry_is_kept(manager_web, ledger, sett
                      {**form_data(ledger, balanced(ledger)), "attachment": receipt})
 
     entry = JournalEntry.objects.get()
-    assert entry.attachment.name.startswith("vouchers/") and entry.attachment.name.endswith(".pdf")
-    assert entry.attachment.read() == b"%PDF-1.4 receipt"
+    [attachment] = attachments_of(entry)
+    assert attachment.filename == "receipt.pdf"
+    assert attachment.file.read() == b"%PDF-1.4 receipt"
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_what_it_claims_is_refused_with_the_entry(manager_web, ledger):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("receipt.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = manager_web.post(reverse("accounting:journalentry_create"),
+                                {**form_data(ledger, balanced(ledger)), "attachment": fake})
+
+    assert response.status_code == 200
+    assert "attachment" in response.context["form"].errors
+    assert JournalEntry.objects.count() == 0
