@@ -1,3 +1,10 @@
-"""Placeholder: filled by the revaluation_urls screens."""
+"""Exchange revaluations at /api/v1/accounting/revaluations/ (views in revaluation.py)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .revaluation import RevaluationViewSet
+
+router = SimpleRouter()
+router.register("revaluations", RevaluationViewSet, basename="revaluation")
+
+urlpatterns = router.urls
