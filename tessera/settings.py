@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tessera.partners",
     "tessera.products",
     "tessera.accounting",
+    "tessera.inventory",
 ]
 
 MIDDLEWARE = [

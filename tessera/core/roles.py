@@ -23,11 +23,12 @@ ROLES: dict[str, tuple] = {
     "accountant": (
         _("Accountant"), _("Keeps the books: entries, invoices, payments."),
         [("accounting", WRITE + ("post", "reverse", "confirm", "reconcile")), ("partners", WRITE), ("products", READ),
+         ("inventory", READ),
          ("core.currency", READ), ("core.exchangerate", WRITE)],
     ),
     "accounting_manager": (
         _("Accounting manager"), _("Approves, posts and closes periods; sees every ledger."),
-        [("accounting", ALL), ("partners", WRITE), ("products", READ), ("core.currency", WRITE),
+        [("accounting", ALL), ("partners", WRITE), ("products", READ), ("inventory", READ), ("core.currency", WRITE),
          ("core.exchangerate", WRITE), ("core.sequence", READ)],
     ),
     "purchaser": (
@@ -48,7 +49,7 @@ ROLES: dict[str, tuple] = {
     ),
     "warehouse_clerk": (
         _("Warehouse clerk"), _("Receives, delivers, transfers and counts stock."),
-        [("inventory", WRITE + ("post", "confirm")), ("products", READ), ("partners", READ)],
+        [("inventory", WRITE + ("post", "confirm", "cancel")), ("products", READ), ("partners", READ)],
     ),
     "hr_officer": (_("HR officer"), _("Keeps employee records, leave, attendance and payroll."), [("hr", ALL)]),
     "employee": (
