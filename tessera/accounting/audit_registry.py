@@ -6,6 +6,7 @@ AccountBalance is exempt: it is a running total kept by posting; the entries tha
 from tessera.core import audit
 
 from . import checks  # noqa: F401  (registers the ledger's check-books checks)
+from .checks_bank import bank_matches  # noqa: F401  (registers the bank reconciliation's checks)
 from .checks_revaluation import revaluations_match_entries  # noqa: F401  (registers the revaluations' check)
 from .models import (
     Account,
