@@ -14,7 +14,8 @@ How an entry's cash movement is classified (`cash_flows`):
   is not a tax refund, the salary paid is what left the bank.
 - Exchange gain and loss accounts (item `fx`) only take the movement when they are the entry's only
   counterparts (a revaluation of a foreign bank account); a realised difference on a settlement goes
-  with the settlement. The entries of an exchange revaluation (and their reversals) are wholly `fx`.
+  with the settlement. The entries of an exchange revaluation (services.revaluation: the entry, its
+  reversal, their cancellations) are wholly `fx`.
 So each statement ties out: the net increase is closing less opening cash of the same dates.
 
 The sums are one SQL aggregation per (entry, account) over the entries that touch cash, not a walk
@@ -40,9 +41,10 @@ from tessera.core.models import Company
 
 from . import cash_flow_layouts as layouts
 from .choices import CUSTOMER_KINDS, AccountRole, AccountType, CashFlowItem, InvoiceKind, InvoiceState
-from .models import Account, Invoice, JournalEntry, JournalEntryLine, Revaluation
+from .models import Account, Invoice, JournalEntry, JournalEntryLine
 from .reports import CENT, LAYOUTS, ONE_DAY, ZERO, Chart, _authorize, check_dates, money, movements
 from .services.invoices import base_amount
+from .services.revaluation import revaluation_entry_ids
 
 Item = CashFlowItem
 CASH_ROLES = {AccountRole.CASH, AccountRole.BANK}
@@ -143,14 +145,6 @@ class Flows:
                     for (_item, direction), amount in self.totals.items()), ZERO)
 
 
-def revaluation_entries(company: Company) -> set[int]:
-    """The entries of exchange revaluations and their reversals: their cash movement is all `fx`."""
-    ids = set()
-    for entry, reversal in Revaluation.objects.filter(company=company).values_list("entry_id", "reversal_entry_id"):
-        ids.update(pk for pk in (entry, reversal) if pk)
-    return ids
-
-
 def cash_flows(company: Company, date_from: datetime.date, date_to: datetime.date, *,
                items: dict[int, str] | None = None, collect: bool = False) -> Flows:
     """The posted cash flows between two dates (both included), by item and direction (see the
@@ -162,7 +156,7 @@ def cash_flows(company: Company, date_from: datetime.date, date_to: datetime.dat
     touching = lines.filter(account_id__in=cash_ids).values("entry_id")
     rows = (lines.filter(entry_id__in=touching).values_list("entry_id", "account_id")
             .annotate(debit=Sum("debit"), credit=Sum("credit")).order_by("entry_id", "account_id"))
-    revalued = revaluation_entries(company)
+    revalued = revaluation_entry_ids(company)  # their cash movement is all exchange difference
     for entry_id, group in groupby(rows.iterator(chunk_size=5000), key=lambda row: row[0]):
         cash, others = ZERO, []
         for _entry, account_id, debit, credit in group:
@@ -315,19 +309,21 @@ class CashFlowEntries:
     total: Decimal
 
 
-def _sources(spec: list[layouts.Line], key: str) -> dict[FlowKey, int]:
-    """The (item, direction) flows a line adds up, with their signs, through its formula."""
+def _sources(spec: list[layouts.Line], key: str) -> dict[FlowKey, int] | None:
+    """The (item, direction) flows a line adds up, with their signs, through its formula; None for
+    a line holding a cash balance (期初/期末现金余额), which no list of entries makes up."""
     lines = {line.key: line for line in spec}
     signs: dict[FlowKey, int] = defaultdict(int)
 
-    def walk(line_key: str, factor: int):
+    def walk(line_key: str, factor: int) -> bool:
         line = lines[line_key]
         for item, direction, sign in line.sources:
             signs[(item, direction)] += factor * sign
-        for term in line.formula:
-            walk(term.lstrip("-"), -factor if term.startswith("-") else factor)
+        return line.kind != layouts.BALANCE and all(
+            walk(term.lstrip("-"), -factor if term.startswith("-") else factor) for term in line.formula)
 
-    walk(key, 1)
+    if not walk(key, 1):
+        return None
     return {flow: sign for flow, sign in signs.items() if sign}
 
 
@@ -335,7 +331,8 @@ def cash_flow_entries(company: Company, date_from: datetime.date, date_to: datet
                       layout: str | None = None, *, actor=None) -> CashFlowEntries:
     """The posted entries whose cash flows make up `line` (a line key of the layout) over the dates.
 
-    Raises ValidationFailed (field `line`) for a key the layout does not have or a heading.
+    Raises ValidationFailed (field `line`) for a key the layout does not have, a heading, or a line
+    of cash balances (opening, closing).
     """
     _authorize(actor, company)
     check_dates(date_from, date_to)
@@ -344,11 +341,12 @@ def cash_flow_entries(company: Company, date_from: datetime.date, date_to: datet
     spec = layouts.layout_lines(layout, family)
     found = next((candidate for candidate in spec if candidate.key == line and candidate.kind != layouts.HEADING),
                  None)
-    if found is None:
-        raise ValidationFailed(fields={"line": [_("Choose a line of the cash-flow statement.")]})
+    sources = _sources(spec, line) if found is not None else None
+    if sources is None:
+        raise ValidationFailed(fields={"line": [_("Choose a line of the cash-flow statement made of cash flows.")]})
     flows = cash_flows(company, date_from, date_to, collect=True)
     parts: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for flow, sign in _sources(spec, line).items():
+    for flow, sign in sources.items():
         for entry_id, amount in flows.entries.get(flow, {}).items():
             parts[entry_id] += sign * amount
     entries = (JournalEntry.objects.filter(company=company, pk__in=[pk for pk, amount in parts.items() if amount])

@@ -19,6 +19,7 @@ from .. import reports_cashflow as cashflow
 from ..reports import fiscal_year_start
 from .reports import LAYOUT_CHOICES, PeriodForm, ReportScreen, _cell, _iso, entry_url
 
+BALANCE_LINES = {"opening", "closing"}  # cash balances, not made of entries: no link
 CHART_LAYOUT_CHOICES = [("", gettext_lazy("As the chart of accounts")), *LAYOUT_CHOICES]
 
 
@@ -60,11 +61,11 @@ class CashFlowView(ReportScreen):
 
     def rows(self, table, data):
         """Each cell with its own link: the label and this period's amount to the period's entries,
-        last year's amount to last year's (headings and the opening balance have none)."""
+        last year's amount to last year's (headings and the cash balances have none)."""
         report, rows = self.report, []
         for row in table.rows:
             key = row.get("key")
-            drillable = key and key != "opening" and not row.get("_heading")
+            drillable = key and key not in BALANCE_LINES and not row.get("_heading")
             period = self.drill_url(key, report.date_from, report.date_to) if drillable else None
             previous = self.drill_url(key, report.previous_from, report.previous_to) if drillable else None
             cells = [(*_cell(row, column), previous if column.key == "previous" else
