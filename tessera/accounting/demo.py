@@ -137,3 +137,6 @@ def _history(ctx: demo.DemoContext, company) -> None:
         posted += 1
     if posted:
         ctx.out(_("Posted %(count)s demo entries in %(company)s") % {"count": posted, "company": company.code})
+
+
+from . import demo_documents  # noqa: E402,F401  (registers the demo invoices and payments)

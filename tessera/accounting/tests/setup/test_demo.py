@@ -2,11 +2,12 @@
 
 import datetime
 import functools
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
 
-from tessera.accounting.models import Account, AccountBalance, FiscalYear, Journal, JournalEntry, Tax
+from tessera.accounting.models import Account, AccountBalance, FiscalYear, Invoice, Journal, JournalEntry, Tax
 from tessera.accounting.services.chain import verify_chain
 from tessera.accounting.services.setup import account_by_role
 from tessera.core import demo
@@ -56,7 +57,7 @@ def test_both_companies_have_customers_and_suppliers(built):
 
 
 def test_cn01_history_is_posted_in_recent_months(built):
-    entries = JournalEntry.objects.filter(company=built["CN01"])
+    entries = JournalEntry.objects.filter(company=built["CN01"], reference__regex=r"^DEMO-[0-9]+$")
 
     assert entries.count() == entries.filter(state="posted").count() == 21
     assert (min(entries.values_list("date", flat=True)), max(entries.values_list("date", flat=True))) == (
@@ -79,5 +80,15 @@ def test_cn01_receivable_is_what_customers_still_owe(built):
     receivable = account_by_role(built["CN01"], "receivable")
     totals = AccountBalance.objects.filter(account=receivable).aggregate(debit=Sum("debit"), credit=Sum("credit"))
 
-    # 169 500 + 56 500 + 113 000 invoiced; 169 500 + 3 000 + 56 500 received.
-    assert totals["debit"] - totals["credit"] == 110000
+    # Vouchers: 169 500 + 56 500 + 113 000 invoiced; 169 500 + 3 000 + 56 500 received. Invoices: 15 764.00
+    # left of DEMO-INV-02 (27 120 less 10 000 received and a 1 356 credit note) and 9 040.00 of DEMO-INV-03.
+    assert totals["debit"] - totals["credit"] == Decimal("134804.00")
+
+
+def test_the_demo_documents_cover_each_invoice_state(built):
+    states = dict(Invoice.objects.filter(company=built["CN01"], reference__startswith="DEMO-INV")
+                  .values_list("reference", "state"))
+    assert states == {"DEMO-INV-01": "paid", "DEMO-INV-02": "partially_paid", "DEMO-INV-03": "posted",
+                      "DEMO-INV-04": "draft"}
+    euro = Invoice.objects.get(company=built["US01"], reference="DEMO-INV-03")
+    assert (euro.currency.code, euro.exchange_rate, euro.total) == ("EUR", Decimal("1.0880000000"), Decimal("12000.00"))
