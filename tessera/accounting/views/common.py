@@ -31,6 +31,32 @@ class AccountingUpdateView(Accounting, CompanyFormKwargs, RecordUpdateView):
     pass
 
 
+class DraftUpdateMixin:
+    """The edit screen of a draft document (entry, invoice, payment): loads the record before the access
+    check, titles the page after it, and sends anyone opening a posted one back to its page with
+    `not_draft_message` (a format string with %(number)s)."""
+
+    action = "change"
+    not_draft_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_access(self):
+        super().check_access()
+        self.object = self.get_object()
+
+    def get_title(self):
+        return _("Edit %(record)s") % {"record": self.object}
+
+    def get(self, request, *args, **kwargs):
+        if self.object.state != "draft":
+            messages.error(request, self.not_draft_message % {"number": self.object.number})
+            return redirect(self.url("detail", self.object))
+        return super().get(request, *args, **kwargs)
+
+
 class TransitionView(Accounting):
     """POST only: run `transition(obj)` (a service, which checks its own permission) and go back to the
     record's page; a refusal (no permission, wrong state, closed period...) shows there as a message.

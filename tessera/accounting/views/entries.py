@@ -33,7 +33,7 @@ from ..forms import EntryForm, LineFormSet, ReverseForm
 from ..models import Journal, JournalEntry
 from ..services.chain import verify_chain
 from ..services.ledger import entry_create, entry_delete, entry_post, entry_reverse, entry_update
-from .common import Accounting, TransitionView, error_text
+from .common import Accounting, DraftUpdateMixin, TransitionView, error_text
 
 DOMAIN_ERRORS = (errors.ValidationFailed, errors.InvalidState, errors.Conflict)
 
@@ -212,26 +212,8 @@ class EntryCreateView(EntryFormView):
         return entry_create(actor=self.request.user, company=self.company, data=data, lines=lines, files=files)
 
 
-class EntryUpdateView(EntryFormView):
-    action = "change"
-
-    def check_access(self):
-        super().check_access()
-        self.object = self.get_object()
-
-    def get_title(self):
-        return _("Edit %(record)s") % {"record": self.object}
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        if self.object.state != EntryState.DRAFT:
-            messages.error(request, _("Entry %(number)s is posted: correct it with a reversing entry.")
-                           % {"number": self.object.number})
-            return redirect(self.url("detail", self.object))
-        return super().get(request, *args, **kwargs)
+class EntryUpdateView(DraftUpdateMixin, EntryFormView):
+    not_draft_message = gettext_lazy("Entry %(number)s is posted: correct it with a reversing entry.")
 
     def save(self, data, lines, version, files):
         return entry_update(actor=self.request.user, entry=self.object, data=data, lines=lines, version=version,

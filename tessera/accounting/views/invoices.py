@@ -30,7 +30,7 @@ from ..services.invoices import (
     invoice_update,
 )
 from ..services.taxes import document_taxes
-from .common import Accounting, TransitionView, error_text
+from .common import Accounting, DraftUpdateMixin, TransitionView, error_text
 from .entries import DOMAIN_ERRORS, EntryFormView, EntryPrintView
 
 OPEN_STATES = (InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID)
@@ -248,33 +248,15 @@ class InvoiceCreateView(InvoiceFormView):
                     else InvoiceKind.CUSTOMER_INVOICE)
         return {"kind": kind, "date": timezone.localdate(), "partner": self.request.GET.get("partner")}
 
-    def save(self, data, lines, version):
+    def save(self, data, lines, version, files):
         return invoice_create(actor=self.request.user, company=self.company, data=without_blank_defaults(data),
                               lines=lines)
 
 
-class InvoiceUpdateView(InvoiceFormView):
-    action = "change"
+class InvoiceUpdateView(DraftUpdateMixin, InvoiceFormView):
+    not_draft_message = gettext_lazy("Invoice %(number)s is posted: correct it with a credit note.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def check_access(self):
-        super().check_access()
-        self.object = self.get_object()
-
-    def get_title(self):
-        return _("Edit %(record)s") % {"record": self.object}
-
-    def get(self, request, *args, **kwargs):
-        if self.object.state != InvoiceState.DRAFT:
-            messages.error(request, _("Invoice %(number)s is posted: correct it with a credit note.")
-                           % {"number": self.object.number})
-            return redirect(self.url("detail", self.object))
-        return super().get(request, *args, **kwargs)
-
-    def save(self, data, lines, version):
+    def save(self, data, lines, version, files):
         return invoice_update(actor=self.request.user, invoice=self.object, data=without_blank_defaults(data),
                               lines=lines, version=version)
 

@@ -39,7 +39,7 @@ from ..services.payments import (
     payment_remainder,
     payment_update,
 )
-from .common import Accounting, TransitionView, error_text
+from .common import Accounting, DraftUpdateMixin, TransitionView, error_text
 from .entries import DOMAIN_ERRORS
 from .invoices import company_partners, without_blank_defaults
 
@@ -279,26 +279,8 @@ class PaymentCreateView(PaymentFormView):
         return payment_create(actor=self.request.user, company=self.company, data=data, allocations=allocations)
 
 
-class PaymentUpdateView(PaymentFormView):
-    action = "change"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.object = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def check_access(self):
-        super().check_access()
-        self.object = self.get_object()
-
-    def get_title(self):
-        return _("Edit %(record)s") % {"record": self.object}
-
-    def get(self, request, *args, **kwargs):
-        if self.object.state != PaymentState.DRAFT:
-            messages.error(request, _("Payment %(number)s is posted: cancel it to correct it.")
-                           % {"number": self.object.number})
-            return redirect(self.url("detail", self.object))
-        return super().get(request, *args, **kwargs)
+class PaymentUpdateView(DraftUpdateMixin, PaymentFormView):
+    not_draft_message = gettext_lazy("Payment %(number)s is posted: cancel it to correct it.")
 
     def save(self, data, allocations, version):
         return payment_update(actor=self.request.user, payment=self.object, data=data, allocations=allocations,
