@@ -92,6 +92,7 @@ register(Module(
         MenuEntry(gettext_lazy("Partner statement"), "accounting:report_partner_statement",
                   "accounting.view_accountbalance"),
         MenuEntry(gettext_lazy("VAT return"), "accounting:report_vat_return", "accounting.view_accountbalance"),
+        MenuEntry(gettext_lazy("Exchange revaluation"), "accounting:revaluation_list", "accounting.view_revaluation"),
         MenuEntry(gettext_lazy("Cash-flow statement"), "accounting:report_cash_flow", "accounting.view_accountbalance"),
         MenuEntry(gettext_lazy("Cash position"), "accounting:report_cash_position", "accounting.view_accountbalance"),
         MenuEntry(gettext_lazy("Chart of accounts"), "accounting:account_list", "accounting.view_account"),

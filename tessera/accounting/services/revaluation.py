@@ -219,12 +219,19 @@ def _control_accounts_of(company: Company, invoices: list[Invoice]) -> dict[int,
             for invoice in invoices}
 
 
-def _control_balances(company: Company, day: datetime.date) -> dict[tuple, list[Decimal]]:
+def _ledger_lines(company: Company, day: datetime.date, excluded: set[int]):
+    """Posted lines dated on or before `day`, without those of the `excluded` entries: the revaluations'.
+    A revaluation and its reversal (or its cancelling entries) add up to nothing after its date, and on its
+    date it is what is computed here."""
+    return JournalEntryLine.objects.filter(company=company, is_posted=True, date__lte=day).exclude(
+        entry_id__in=excluded)
+
+
+def _control_balances(company: Company, day: datetime.date, excluded: set[int]) -> dict[tuple, list[Decimal]]:
     """(account, partner, currency) -> [amount in currency, base amount] of the posted control-account
     lines in a foreign currency dated on or before `day`."""
-    rows = (JournalEntryLine.objects.filter(company=company, is_posted=True, date__lte=day,
-                                            account__role__in=CONTROL_ROLES, currency__isnull=False,
-                                            partner__isnull=False)
+    rows = (_ledger_lines(company, day, excluded).filter(account__role__in=CONTROL_ROLES, currency__isnull=False,
+                                               partner__isnull=False)
             .exclude(currency=company.base_currency_id)
             .values("account", "partner", "currency")
             .annotate(amount=Sum("amount_currency"), debit=Sum("debit"), credit=Sum("credit")).order_by())
@@ -232,8 +239,9 @@ def _control_balances(company: Company, day: datetime.date) -> dict[tuple, list[
             [_cents(row["amount"]), _cents(row["debit"]) - _cents(row["credit"])] for row in rows}
 
 
-def _control_items(company: Company, day: datetime.date, rates: _Rates, invoices: list[Invoice]) -> list:
-    balances = _control_balances(company, day)
+def _control_items(company: Company, day: datetime.date, rates: _Rates, invoices: list[Invoice],
+                   excluded: set[int]) -> list:
+    balances = _control_balances(company, day, excluded)
     settled = _settled_on(company, invoices, day)
     accounts_of = _control_accounts_of(company, invoices)
     per_balance: dict[tuple, list[tuple[Invoice, Decimal, Decimal]]] = defaultdict(list)
@@ -265,15 +273,14 @@ def _control_items(company: Company, day: datetime.date, rates: _Rates, invoices
     return items
 
 
-def _account_items(company: Company, day: datetime.date, rates: _Rates) -> list:
+def _account_items(company: Company, day: datetime.date, rates: _Rates, excluded: set[int]) -> list:
     """Active accounts kept in a foreign currency (bank, cash...), other than the control accounts."""
     items = []
     accounts = (Account.objects.filter(company=company, is_active=True, currency__isnull=False)
                 .exclude(currency=company.base_currency_id).exclude(role__in=CONTROL_ROLES)
                 .select_related("currency").order_by("code"))
     for account in accounts:
-        sums = JournalEntryLine.objects.filter(company=company, account=account, is_posted=True,
-                                               date__lte=day).aggregate(
+        sums = _ledger_lines(company, day, excluded).filter(account=account).aggregate(
             amount=Sum("amount_currency", filter=Q(currency=account.currency_id)), debit=Sum("debit"),
             credit=Sum("credit"))
         amount, carrying = _cents(sums["amount"]), _cents(sums["debit"]) - _cents(sums["credit"])
@@ -284,8 +291,8 @@ def _account_items(company: Company, day: datetime.date, rates: _Rates) -> list:
 
 
 def _preview(company: Company, day: datetime.date, invoices: list[Invoice]) -> RevaluationPreview:
-    rates = _Rates(company, day)
-    lines = _control_items(company, day, rates, invoices) + _account_items(company, day, rates)
+    rates, excluded = _Rates(company, day), revaluation_entry_ids(company)
+    lines = _control_items(company, day, rates, invoices, excluded) + _account_items(company, day, rates, excluded)
     return RevaluationPreview(company=company, date=day, lines=lines, rates=rates.by_code())
 
 

@@ -200,3 +200,12 @@ def test_an_open_credit_note_is_revalued_against_the_customer(books, fx):
 
     assert rows(revaluation) == [("1122", "C001", credit.number, "USD", R("-100.00"), R("-710.00"), R("7.2"),
                                   R("-720.00"), R("-10.00"))]
+
+
+def test_the_preview_of_a_date_already_revalued_shows_what_was_posted(books, fx):
+    usd_invoice(books)
+    revaluation = revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
+
+    preview = revaluation_preview(company=books.company, date=CLOSING)
+
+    assert rows(preview) == rows(revaluation)
