@@ -8,4 +8,7 @@ class ProductsConfig(AppConfig):
     verbose_name = _("Products")
 
     def ready(self) -> None:
-        from . import audit_registry  # noqa: F401  (audit trail registrations)
+        from . import (
+            audit_registry,  # noqa: F401  (audit trail registrations)
+            menu,  # noqa: F401  (registers the module's menu entries)
+        )

@@ -10,7 +10,7 @@ units measure different things or when the result does not fit the target unit's
 (5 pieces are not a whole number of boxes of 12) — unless the caller asks for rounding (display).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
@@ -313,16 +313,25 @@ class InstallResult:
     units: int
 
 
+def _standard_names(company: Company, name: str, name_en: str) -> tuple[str, str]:
+    # Chinese companies name units in Chinese with the English name beside; others in English only.
+    return (name, name_en) if company.country == "CN" else (name_en, "")
+
+
 def uom_defaults_install(*, company: Company, actor=None) -> InstallResult:
     """Seed the standard unit categories and units in `company` (pieces and dozens; kg, g, t, 斤;
-    m, cm, mm, km; L, mL, m³; hours and 8-hour days). Idempotent: categories and units whose name
-    exists are left as the company edited them; only missing ones are added. With `actor`, requires
-    products.add_uom. Returns how many categories and units were created."""
+    m, cm, mm, km; L, mL, m³; hours and 8-hour days), named in Chinese with English names for a Chinese
+    company, in English for others. Idempotent: categories and units whose name exists are left as the
+    company edited them; only missing ones are added. With `actor`, requires products.add_uom. Returns
+    how many categories and units were created."""
     if actor is not None:
         require(actor, "products.add_uom", company)
     created_categories = created_units = 0
     with transaction.atomic():
-        for category_name, category_name_en, units in STANDARD_UNITS:
+        for category_name, category_name_en, specs in STANDARD_UNITS:
+            category_name, category_name_en = _standard_names(company, category_name, category_name_en)
+            units = [replace(unit, name=name, name_en=name_en) for unit in specs
+                     for name, name_en in [_standard_names(company, unit.name, unit.name_en)]]
             # get_or_create on the (company, name) constraint: safe when two installers race, and audited.
             category, created = UomCategory.objects.get_or_create(
                 company=company, name=category_name, defaults={"name_en": category_name_en})

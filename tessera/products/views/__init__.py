@@ -1,0 +1,1 @@
+"""Screens of the products app (master data): products, product categories, units of measure."""
