@@ -8,4 +8,8 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self) -> None:
-        from . import audit_registry  # noqa: F401  (audit trail registrations)
+        from . import (
+            audit_registry,  # noqa: F401  (audit trail registrations)
+            checks,  # noqa: F401  (check-books: stock equals moves)
+            menu,  # noqa: F401  (registers the module's menu entries)
+        )

@@ -1,0 +1,33 @@
+"""The inventory module's menu entries and home cards (the stock engine's screens; counts, transfers and
+replenishment add theirs through core.menu.register, which merges them)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tessera.core.menu import MenuEntry, Module, register
+from tessera.core.permissions import check
+
+
+def waiting_moves_card(request, company):
+    """How many moves wait for stock (confirmed, not fully reserved)."""
+    if company is None or not check(request.user, "inventory.view_stockmove", company):
+        return None
+    from .models import StockMove
+
+    count = StockMove.objects.filter(company=company, state="confirmed").count()
+    return {"title": _("Moves waiting for stock"), "value": count,
+            "url": reverse("inventory:stockmove_list") + "?state=confirmed"}
+
+
+register(Module(
+    code="inventory", name=gettext_lazy("Inventory"), order=30,
+    menu=[
+        MenuEntry(gettext_lazy("Stock on hand"), "inventory:stock", "inventory.view_stockquant"),
+        MenuEntry(gettext_lazy("Stock moves"), "inventory:stockmove_list", "inventory.view_stockmove"),
+        MenuEntry(gettext_lazy("Lots and serial numbers"), "inventory:lot_list", "inventory.view_lot"),
+        MenuEntry(gettext_lazy("Warehouses"), "inventory:warehouse_list", "inventory.view_warehouse"),
+        MenuEntry(gettext_lazy("Locations"), "inventory:location_list", "inventory.view_location"),
+    ],
+    cards=[waiting_moves_card],
+))
