@@ -11,6 +11,7 @@ urlpatterns = [
     path("partners/", include("tessera.partners.urls")),
     path("products/", include("tessera.products.urls")),
     path("accounting/", include("tessera.accounting.urls")),
+    path("inventory/", include("tessera.inventory.urls")),
     path("api/v1/", include("tessera.core.api.urls")),
 ]
 if settings.DEBUG:

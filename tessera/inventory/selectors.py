@@ -19,6 +19,7 @@ from .models import Location, Lot, ProductCost, StockMove, StockMoveLine, StockQ
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+QUANTUM = Decimal("0.0001")  # the quantity fields' decimal places
 GROUPS = ("product", "warehouse", "location", "lot")
 OPEN_MOVE_STATES = (MoveState.CONFIRMED, MoveState.ASSIGNED)
 
@@ -112,6 +113,8 @@ def stock_rows(company: Company, *, product=None, warehouse=None, location=None,
     for out in merged.values():
         if not out["on_hand"] and not out["reserved"]:
             continue
+        for name in ("on_hand", "reserved"):
+            out[name] = out[name].quantize(QUANTUM)  # the same digits on every database
         out["available"] = out["on_hand"] - out["reserved"]
         out["value"] = out["value"].quantize(CENT, rounding=ROUND_HALF_UP)
         rows.append(out)

@@ -20,7 +20,7 @@ from tessera.inventory.services import (
     move_unreserve,
 )
 
-from ..conftest import D, TODAY, dec, outgoing, receive
+from ..conftest import TODAY, D, dec, outgoing, receive
 
 
 def quant(stock, product, location, lot=None):

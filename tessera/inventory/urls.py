@@ -1,0 +1,25 @@
+"""The web UI of inventory (mounted at /inventory/)."""
+
+from django.urls import path
+
+from tessera.core.views.generic import screen_urls as screens
+
+from .views import locations, lots, moves, stock, warehouses
+
+app_name = "inventory"
+
+urlpatterns = [
+    path("stock/", stock.StockView.as_view(), name="stock"),
+    path("stock/card/", stock.StockCardView.as_view(), name="stock_card"),
+    *screens("moves/", "stockmove", list_view=moves.MoveListView, detail=moves.MoveDetailView),
+    *screens("warehouses/", "warehouse", list_view=warehouses.WarehouseListView,
+             detail=warehouses.WarehouseDetailView, create=warehouses.WarehouseCreateView,
+             update=warehouses.WarehouseUpdateView),
+    path("warehouses/<int:pk>/archive/", warehouses.WarehouseArchiveView.as_view(), name="warehouse_archive"),
+    path("warehouses/<int:pk>/restore/", warehouses.WarehouseRestoreView.as_view(), name="warehouse_restore"),
+    *screens("locations/", "location", list_view=locations.LocationListView, detail=locations.LocationDetailView,
+             create=locations.LocationCreateView, update=locations.LocationUpdateView,
+             delete=locations.LocationDeleteView),
+    *screens("lots/", "lot", list_view=lots.LotListView, detail=lots.LotDetailView, create=lots.LotCreateView,
+             update=lots.LotUpdateView),
+]
