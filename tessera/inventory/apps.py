@@ -11,5 +11,6 @@ class InventoryConfig(AppConfig):
         from . import (
             audit_registry,  # noqa: F401  (audit trail registrations)
             checks,  # noqa: F401  (check-books: stock equals moves)
+            checks_valuation,  # noqa: F401  (check-books: valuation equals layers and the ledger)
             menu,  # noqa: F401  (registers the module's menu entries)
         )
