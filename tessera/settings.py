@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "tessera.core",
+    "tessera.approvals",
     "tessera.partners",
     "tessera.products",
     "tessera.accounting",

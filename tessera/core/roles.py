@@ -63,6 +63,16 @@ ROLES: dict[str, tuple] = {
     ),
 }
 
+# Approvals: the managers keep the approval rules; every role sees approval requests (the selectors show
+# only those of documents the user may see or takes part in) and sets up its own delegations.
+APPROVAL_RULE_MODELS = ("approvals.approvalrule", "approvals.approvalcondition", "approvals.approvalstep")
+APPROVALS_FOR_EVERYONE = [("approvals.approvalrequest", READ), ("approvals.approvalrequeststep", READ),
+                          ("approvals.approvaldecision", READ), ("approvals.delegation", WRITE)]
+for _code in ("accounting_manager", "purchasing_manager", "sales_manager"):
+    ROLES[_code][2].extend((model, WRITE) for model in APPROVAL_RULE_MODELS)
+for _code, (_name, _description, _rules) in ROLES.items():
+    _rules.extend(APPROVALS_FOR_EVERYONE)
+
 SEEDED_APPS = ("core", "auth") + BUSINESS_APPS
 # Bookkeeping tables nobody grants access to by hand: left out of the permission matrix.
 # Attachments follow the record they are on (see services.attachments).

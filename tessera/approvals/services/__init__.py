@@ -1,0 +1,28 @@
+"""The approvals services (see each module): rules, requests and decisions, escalation, delegations."""
+
+from .delegations import delegation_create, delegation_delete, delegation_update
+from .escalation import approval_escalate_due
+from .requests import (
+    approval_approve,
+    approval_check,
+    approval_reject,
+    approval_submit,
+    approval_withdraw,
+)
+from .rules import approval_rules_matching, rule_create, rule_delete, rule_update
+
+__all__ = [
+    "approval_approve",
+    "approval_check",
+    "approval_escalate_due",
+    "approval_reject",
+    "approval_rules_matching",
+    "approval_submit",
+    "approval_withdraw",
+    "delegation_create",
+    "delegation_delete",
+    "delegation_update",
+    "rule_create",
+    "rule_delete",
+    "rule_update",
+]
