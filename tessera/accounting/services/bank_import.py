@@ -66,6 +66,10 @@ class ImportPreview:
         return sum(1 for row in self.rows if row.status == status)
 
     @property
+    def count_errors(self) -> int:
+        return self.count("error")
+
+    @property
     def new_rows(self) -> list[PreviewRow]:
         return [row for row in self.rows if row.status == "new"]
 

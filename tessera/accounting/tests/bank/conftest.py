@@ -12,6 +12,7 @@ from tessera.accounting.services.bank import bank_account_create
 from tessera.accounting.services.bank_import import statement_import
 from tessera.accounting.services.ledger import entry_post_new
 from tessera.accounting.tests.documents.conftest import books  # noqa: F401 (the documents tests' books)
+from tessera.core.tests.views.conftest import client_for  # noqa: F401 (signed-in test clients)
 
 D = datetime.date
 CN_HEADER = ["交易日期", "借方发生额", "贷方发生额", "余额", "摘要", "流水号", "对方户名", "对方账号"]
@@ -36,6 +37,12 @@ MARCH = [
     ["2026-03-21", "15.00", "", "10,211.00", "手续费", "FEE-2026-03", "", ""],
     ["2026-03-25", "1,130.00", "", "9,081.00", "支付货款", "PAY-2026-A2", "Dongfang Paper", ""],
 ]
+
+
+@pytest.fixture(autouse=True)
+def _staging_in_a_temporary_folder(settings, tmp_path):
+    # Uploaded statements wait in the data folder between the import steps: a fresh one per test.
+    settings.DATA_DIR = tmp_path
 
 
 @pytest.fixture
