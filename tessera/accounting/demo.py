@@ -140,3 +140,4 @@ def _history(ctx: demo.DemoContext, company) -> None:
 
 
 from . import demo_documents  # noqa: E402,F401  (registers the demo invoices and payments)
+from .demo_bank import build_bank  # noqa: E402,F401  (registers the demo bank account and statement)
