@@ -24,6 +24,9 @@ currency with amount_currency 0, since only the base amount changes), and its re
 the closing rate on `date` and back at the documents' rates from the next day. Both entries name the
 revaluation in `source` (the reversal through its link). Cancelling posts, in the same periods, the
 mirror of each: the revaluation entry is undone on `date` and its reversal on the next day.
+
+The balances read leave out the revaluations' own entries: after its date a revaluation adds up to nothing,
+and on its date it is what is being computed (a preview of a date already revalued shows what was posted).
 """
 
 import datetime
@@ -69,7 +72,7 @@ from .setup import account_by_role
 SOURCE = "accounting.revaluation:"  # JournalEntry.source of a revaluation's entries
 CONTROL_ROLES = (AccountRole.RECEIVABLE, AccountRole.PAYABLE)
 ONE_DAY = datetime.timedelta(days=1)
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 

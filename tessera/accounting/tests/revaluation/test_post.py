@@ -155,7 +155,7 @@ def test_posting_writes_an_audit_transition_and_an_event(books, fx):
     event = DomainEvent.objects.get(name="accounting.revaluation.posted")
     assert event.payload == {"date": "2026-01-31", "entry": revaluation.entry.number,
                              "reversal": revaluation.reversal_entry.number, "total_gain": "100.00",
-                             "total_loss": "0"}
+                             "total_loss": "0.00"}
 
 
 def test_each_month_end_starts_again_from_the_documents_rates(books, fx):

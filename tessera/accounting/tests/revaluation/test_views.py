@@ -176,3 +176,13 @@ def test_the_preview_of_a_date_already_revalued_links_to_it_and_offers_no_post(w
     html = response.content.decode()
     assert detail_url(revaluation) in html and 'data-testid="revaluation-existing"' in html
     assert 'data-testid="revaluation-post"' not in html
+
+
+def test_every_revaluation_page_answers_the_accounting_manager(web, revaluation):
+    pages = {"revaluation_list": None, "revaluation_create": None, "revaluation_detail": revaluation.pk,
+             "revaluation_cancel": revaluation.pk}
+    statuses = {name: web.get(reverse(f"accounting:{name}", args=[pk] if pk else [])).status_code
+                for name, pk in pages.items()}
+
+    assert statuses == {"revaluation_list": 200, "revaluation_create": 200, "revaluation_detail": 200,
+                        "revaluation_cancel": 405}

@@ -15,6 +15,7 @@ MENU = ["accounting:journalentry_list", "accounting:invoice_list?side=customer",
         "accounting:report_general_ledger",
         "accounting:report_balance_sheet", "accounting:report_profit_loss", "accounting:report_aged_receivables",
         "accounting:report_aged_payables", "accounting:report_partner_statement", "accounting:report_vat_return",
+        "accounting:revaluation_list",
         "accounting:account_list", "accounting:journal_list",
         "accounting:tax_list", "accounting:costcenter_list", "accounting:fiscalyear_list",
         "accounting:ledger_verify"]
