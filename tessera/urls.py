@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tessera.core.ops_urls")),
     path("", include("tessera.core.auth_urls")),
     path("", include("tessera.core.urls")),
+    path("approvals/", include("tessera.approvals.urls")),
     path("partners/", include("tessera.partners.urls")),
     path("products/", include("tessera.products.urls")),
     path("accounting/", include("tessera.accounting.urls")),

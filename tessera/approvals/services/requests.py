@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from tessera.core import audit, events
 from tessera.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from tessera.core.permissions import check_company, require
+from tessera.core.services.companies import module_is_active
 
 from ..choices import ApproverType, RequestState, StepState, Verdict
 from ..errors import (
@@ -123,10 +124,12 @@ def _requests_of(definition, document) -> QuerySet:
 def approval_check(document) -> None:
     """Raise ApprovalRequired (409 `approval_required`) when an active rule applies to `document` and it
     has no approved request with its current fingerprint (amount, kind and registered fields). Documents
-    of unregistered types, and documents no rule matches, pass."""
+    of unregistered types, documents no rule matches, and companies without the approvals module pass."""
     definition = document_type_of(document)
     if definition is None or not definition.covers(document):
         return
+    if not module_is_active(document.company, "approvals"):
+        return  # switched off for the company (phased go-live): its rules are not enforced
     values = DocumentValues(definition, document)
     rules = approval_rules_matching(document, values=values)
     if not rules:

@@ -304,3 +304,11 @@ def test_a_document_already_approved_as_it_is_is_not_submitted_again(rule, peopl
         approval_submit(actor=people.purchaser, document=document)
 
     assert raised.value.code == "already_approved"
+
+
+def test_check_passes_when_the_company_has_switched_approvals_off(company, rule, people, make_request):
+    from tessera.core.models import CompanyModule
+
+    CompanyModule.objects.filter(company=company, module="approvals").update(is_active=False)
+
+    assert approval_check(make_request("60000.00")) is None
