@@ -47,6 +47,10 @@ exempt("core.Job", "operational state of background work; its outcome is a domai
 exempt("core.IdempotencyRecord", "a cached API answer")
 exempt("core.SequenceCounter", "a counter; the numbered documents are audited")
 exempt("core.RoleSeededModel", "seeding bookkeeping; the roles' permissions are audited")
+exempt("core.Notification", "a user's inbox, derived from the domain event log")
+exempt("core.EventCursor", "bookkeeping of the event log's consumers")
+exempt("core.WebhookDelivery", "the delivery log itself: every attempt is kept")
+exempt("core.WebhookAttempt", "the delivery log itself")
 
 
 def _value(instance, field):
@@ -142,17 +146,23 @@ def _register_core_models() -> None:
     from .models import (
         ApiToken,
         Attachment,
+        Comment,
         Company,
         CompanyModule,
         Currency,
         ExchangeRate,
+        Follower,
+        NotificationPreference,
         Role,
         Sequence,
         UserProfile,
+        WebhookSubscription,
     )
 
-    for model in (Attachment, Company, CompanyModule, Currency, ExchangeRate, Role, Sequence, UserProfile):
+    for model in (Attachment, Comment, Company, CompanyModule, Currency, ExchangeRate, Follower,
+                  NotificationPreference, Role, Sequence, UserProfile):
         register(model)
+    register(WebhookSubscription, exclude=("secret",))  # the signing secret never goes into the trail
     register(ApiToken, exclude=("key_hash", "last_used_at"))
 
 

@@ -75,9 +75,11 @@ for _code, (_name, _description, _rules) in ROLES.items():
 
 SEEDED_APPS = ("core", "auth") + BUSINESS_APPS
 # Bookkeeping tables nobody grants access to by hand: left out of the permission matrix.
-# Attachments follow the record they are on (see services.attachments).
+# Attachments, comments and followers follow the record they are on (see services.attachments and
+# services.comments); notifications and their preferences are each user's own.
 INTERNAL_MODELS = {"auth.permission", "core.attachment", "core.idempotencyrecord", "core.roleseededmodel",
-                   "core.sequencecounter", "core.userprofile"}
+                   "core.sequencecounter", "core.userprofile", "core.comment", "core.follower",
+                   "core.notification", "core.notificationpreference", "core.eventcursor", "core.webhookattempt"}
 
 
 def role_label(group) -> str:
