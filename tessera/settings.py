@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -275,3 +276,35 @@ LOGGING = {
 
 # --- Tessera ---------------------------------------------------------------------------------
 TESSERA_DEFAULT_COUNTRY = os.environ.get("TESSERA_DEFAULT_COUNTRY", "CN")
+# The address users reach Tessera at: links in notification e-mails.
+TESSERA_BASE_URL = os.environ.get("TESSERA_BASE_URL", "http://127.0.0.1:8000")
+
+# --- E-mail (notifications) -----------------------------------------------------------------
+# Printed on the console unless an SMTP server is named (EMAIL_HOST) or another backend is chosen.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if env_bool("EMAIL_USE_TLS", False) else "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tessera <tessera@localhost>")
+
+# --- Webhooks and the event log's consumers ---------------------------------------------------
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
+EVENT_LOG_SETTLE_SECONDS = int(os.environ.get("EVENT_LOG_SETTLE_SECONDS", "600"))
+
+# Periodic work (`celery -A tessera beat`, or `tessera run-scheduled` from cron without a broker).
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-events": {"task": "tessera.core.dispatch_events", "schedule": 60.0},
+    "webhooks-deliver-due": {"task": "tessera.core.webhooks_deliver_due", "schedule": 60.0},
+    "invoices-overdue": {"task": "tessera.accounting.invoices_overdue_notify",
+                         "schedule": crontab(hour=7, minute=0)},  # every morning, in CELERY_TIMEZONE
+}

@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Settings")
 
     def ready(self) -> None:
-        from . import audit, signals  # noqa: F401  (connects the audit and seeding signals)
+        from . import (  # noqa: F401
+            activity,  # core's notification kinds and timeline providers
+            audit,  # connects the audit signals
+            signals,  # connects the seeding signals
+        )
         from .menu import register_core_module
 
         register_core_module()

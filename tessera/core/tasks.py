@@ -47,3 +47,39 @@ def export_audit(job, progress) -> dict:
         date_from=params.get("date_from"), date_to=params.get("date_to"),
         name=f"audit-{company_code}-job{job.pk}", progress=progress,
     )
+
+
+# --- Collaboration: the event log's consumers and webhook deliveries ------------------------------
+
+@shared_task(name="tessera.core.dispatch_events", ignore_result=True)
+def dispatch_events() -> dict:
+    """Notifications and webhook deliveries for every event not yet handled (after each commit that wrote
+    events, and periodically to catch up)."""
+    from .services.dispatch import events_dispatch
+
+    return events_dispatch()
+
+
+@shared_task(name="tessera.core.deliver_webhook", ignore_result=True, bind=True)
+def deliver_webhook(self, delivery_id: int) -> str | None:
+    """One attempt of a webhook delivery; a failed one is retried by this task after its backoff."""
+    from django.utils import timezone
+
+    from .models.webhooks import DeliveryState
+    from .services.webhooks import webhook_deliver
+
+    delivery = webhook_deliver(delivery_id=delivery_id)
+    if delivery is None:
+        return None
+    if delivery.state == DeliveryState.PENDING and delivery.next_attempt_at and not self.app.conf.task_always_eager:
+        countdown = max(1, int((delivery.next_attempt_at - timezone.now()).total_seconds()))
+        self.apply_async(args=(delivery_id,), countdown=countdown)
+    return delivery.state
+
+
+@shared_task(name="tessera.core.webhooks_deliver_due", ignore_result=True)
+def webhooks_deliver_due() -> int:
+    """Periodic catch-up: every pending delivery whose next attempt is due."""
+    from .services.webhooks import webhook_deliver_due
+
+    return webhook_deliver_due()
