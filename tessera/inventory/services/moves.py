@@ -40,6 +40,7 @@ from tessera.products.services.uoms import as_decimal, uom_convert, uom_quantity
 from ..choices import MOVE_TRANSITIONS, VALUED_USAGES, LocationUsage, MoveState
 from ..models import Location, Lot, StockMove, StockMoveLine, StockQuant
 from .lots import lot_get_or_create
+from .valuation import valuation_move_done
 
 ZERO = Decimal("0")
 MOVE_FIELDS = {"product", "quantity", "uom", "location", "location_dest", "lot", "partner", "date", "reference",
@@ -560,16 +561,6 @@ def _check_serials(move: StockMove, lines: list[DoneLine]) -> None:
                 _("Serial number %(name)s is in stock already.") % {"name": line.lot.name}]})
 
 
-def _valuate(actor, move: StockMove) -> None:
-    try:
-        from .valuation import valuation_move_done
-    except ModuleNotFoundError as error:  # the valuation service is not there yet
-        if error.name != f"{__package__}.valuation":
-            raise
-        return
-    valuation_move_done(actor=actor, move=move)
-
-
 def move_done(*, actor, move: StockMove, lines: list[dict] | None = None) -> StockMove:
     """Carry out a move (draft, confirmed or assigned): update the quants, write the done lines dated the
     move's date, state done, then value it (`valuation_move_done`), all in one transaction.
@@ -608,7 +599,7 @@ def move_done(*, actor, move: StockMove, lines: list[dict] | None = None) -> Sto
         move.save()
         audit.record_transition(move, from_state=from_state, to_state=MoveState.DONE)
         events.emit("inventory.move.done", company=move.company, obj=move, payload=_payload(move))
-        _valuate(actor, move)
+        valuation_move_done(actor=actor, move=move)
         if backorder is not None:
             if backorder.state != MoveState.DRAFT:
                 if _reserves(backorder):
