@@ -18,21 +18,19 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from tessera.accounting.choices import AccountRole, EntryState
+from tessera.accounting.choices import EntryState
 from tessera.accounting.models import JournalEntryLine
-from tessera.accounting.services.setup import account_by_role
 from tessera.core.checks_registry import register_check
-from tessera.core.errors import ValidationFailed
 from tessera.products.choices import ProductType
-from tessera.products.models import Product, ProductCategory
-from tessera.products.services import category_setting, product_costing_method
+from tessera.products.models import Product
+from tessera.products.services import product_costing_method
 
 from .choices import VALUED_USAGES, MoveState
 from .models import ProductCost, StockMove, ValuationLayer
+from .services.valuation_common import SOURCE_PREFIX, inventory_account_ids
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-SOURCE_PREFIX = "inventory.stockmove:"
 
 
 def _money(value) -> str:
@@ -41,21 +39,6 @@ def _money(value) -> str:
 
 def _number(value) -> str:
     return f"{Decimal(value or 0).normalize():f}"
-
-
-def inventory_account_ids(company) -> set[int]:
-    """The accounts stock is valued on: each product category's inventory account (inherited), and the
-    company's account with role "inventory"."""
-    ids = set()
-    for category in ProductCategory.objects.filter(company=company).select_related("parent"):
-        account = category_setting(category, "inventory_account")
-        if account is not None:
-            ids.add(account.pk)
-    try:
-        ids.add(account_by_role(company, AccountRole.INVENTORY).pk)
-    except ValidationFailed:
-        pass
-    return ids
 
 
 def layers_match_costs(company) -> list[str]:

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from . import valuation
 from .views import LocationViewSet, LotViewSet, MoveViewSet, StockView, WarehouseViewSet
 
 router = SimpleRouter()
@@ -13,5 +14,8 @@ router.register("moves", MoveViewSet, basename="stockmove")
 
 urlpatterns = [
     path("stock/", StockView.as_view(), name="stock"),
+    path("valuation/", valuation.ValuationView.as_view(), name="valuation"),
+    path("valuation/layers/", valuation.ValuationLayersView.as_view(), name="valuation_layers"),
+    path("reports/slow-moving/", valuation.SlowMovingView.as_view(), name="report_slow_moving"),
     *router.urls,
 ]

@@ -30,6 +30,7 @@ from tessera.accounting.services.ledger import entry_post_new
 from tessera.accounting.services.setup import account_by_role
 from tessera.core.errors import ValidationFailed
 from tessera.core.services.companies import module_is_active
+from tessera.products.models import ProductCategory
 from tessera.products.services import category_setting, product_costing_method
 
 from ..choices import VALUED_USAGES, LocationUsage
@@ -251,3 +252,18 @@ def first_open_date(company, day: datetime.date) -> datetime.date:
         raise PeriodClosed(_("No open accounting period on or after %(date)s: open one to post the stock "
                              "correction.") % {"date": day.isoformat()})
     return max(day, period.start_on)
+
+
+def inventory_account_ids(company) -> set[int]:
+    """The accounts stock is valued on: each product category's inventory account (inherited), and the
+    company's account with role "inventory"."""
+    ids = set()
+    for category in ProductCategory.objects.filter(company=company).select_related("parent"):
+        account = category_setting(category, "inventory_account")
+        if account is not None:
+            ids.add(account.pk)
+    try:
+        ids.add(account_by_role(company, AccountRole.INVENTORY).pk)
+    except ValidationFailed:
+        pass
+    return ids
