@@ -65,11 +65,11 @@ class RevaluationCreateSerializer(Serializer):
                                              "rate; the reversing entry is dated the next day."))
 
 
-class PreviewQuerySerializer(Serializer):
+class RevaluationPreviewQuerySerializer(Serializer):
     date = serializers.DateField(help_text=_("The revaluation date."))
 
 
-class PreviewLineSerializer(serializers.Serializer):
+class RevaluationPreviewLineSerializer(serializers.Serializer):
     account = serializers.IntegerField(source="account.pk")
     account_code = serializers.CharField(source="account.code")
     account_name = serializers.CharField(source="account.name")
@@ -86,10 +86,10 @@ class PreviewLineSerializer(serializers.Serializer):
     difference = DecimalField(**MONEY)
 
 
-class PreviewSerializer(serializers.Serializer):
+class RevaluationPreviewSerializer(serializers.Serializer):
     date = serializers.DateField()
     rates = serializers.DictField(child=DecimalField(**RATE), help_text=_("Closing rate per currency code."))
-    lines = PreviewLineSerializer(many=True)
+    lines = RevaluationPreviewLineSerializer(many=True)
     total_carrying = DecimalField(**MONEY)
     total_revalued = DecimalField(**MONEY)
     total_gain = DecimalField(**MONEY)
@@ -135,17 +135,17 @@ class RevaluationViewSet(ReadOnlyViewSet):
                                        date=serializer.validated_data["date"])
         return self._answer(revaluation, status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="accounting_revaluations_preview", parameters=[PreviewQuerySerializer],
-                   responses={200: PreviewSerializer})
+    @extend_schema(operation_id="accounting_revaluations_preview", parameters=[RevaluationPreviewQuerySerializer],
+                   responses={200: RevaluationPreviewSerializer})
     @action(detail=False, methods=["get"], url_path="preview", url_name="preview", required_permission="view",
             filter_backends=[], pagination_class=None)
     def preview(self, request):
         """The lines a revaluation on `date` would post, with the closing rates and totals; writes nothing.
         400 without a valid `date` or when a currency has no rate on or before it."""
-        query = PreviewQuerySerializer(data={"date": request.query_params.get("date", "")})
+        query = RevaluationPreviewQuerySerializer(data={"date": request.query_params.get("date", "")})
         query.is_valid(raise_exception=True)
         preview = revaluation_preview(company=request.company, date=query.validated_data["date"])
-        return Response(PreviewSerializer(preview).data)
+        return Response(RevaluationPreviewSerializer(preview).data)
 
     @extend_schema(operation_id="accounting_revaluations_cancel", request=None,
                    responses={200: RevaluationSerializer})
