@@ -8,6 +8,7 @@ import pytest
 from tessera.accounting.reports_bank import bank_reconciliation, bank_reconciliation_table
 from tessera.accounting.services.bank_reconcile import statement_line_ignore, statement_line_match
 from tessera.accounting.services.ledger import entry_reverse
+from tessera.accounting.tests.reports.test_exports import pdf_text
 from tessera.core.exports import render
 
 from .conftest import D, lines_of, post_bank_entry
@@ -110,3 +111,13 @@ def test_the_table_lists_both_sides_and_exports(reconciled_books):
     csv_text = render(table, "csv").decode("utf-8-sig")
     assert "Adjusted balance per bank,,,8581.00" in csv_text
     assert render(table, "xlsx")[:2] == b"PK"
+
+
+def test_the_pdf_holds_both_sides_in_chinese_too(reconciled_books):
+    content = render(bank_reconciliation_table(bank_reconciliation(reconciled_books, D(2026, 3, 31))), "pdf")
+
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    if text is None:
+        pytest.skip("neither pypdf nor pdftotext is installed to read the PDF's text")
+    assert "Bank reconciliation statement" in text and "手续费" in text and "8,581.00" in text
