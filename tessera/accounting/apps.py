@@ -9,6 +9,7 @@ class AccountingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            approval_documents,  # noqa: F401  (invoices and payments that approval rules may apply to)
             audit_registry,  # noqa: F401  (audit trail registrations and check-books checks)
             menu,  # noqa: F401  (registers the module's menu and numbering defaults)
         )

@@ -95,8 +95,12 @@ class DocumentType:
         return self.requester(document) if self.requester is not None else created_by(document)
 
     def permission(self, action: str) -> str:
-        if action == "submit" and self.submit_permission:
-            return self.submit_permission
+        """The permission of `action` on the document: "view", or "submit" (`submit_permission`, by default
+        the document's change permission)."""
+        if action == "submit":
+            if self.submit_permission:
+                return self.submit_permission
+            action = "change"
         app_label, model_name = self.key.split(".")
         return f"{app_label}.{action}_{model_name}"
 

@@ -31,3 +31,9 @@ register(Module(
     ],
     cards=[waiting_moves_card],
 ))
+
+# Valuation reports (inventory.views.valuation).
+register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu=[
+    MenuEntry(gettext_lazy("Inventory valuation"), "inventory:valuation", "inventory.view_valuationlayer"),
+    MenuEntry(gettext_lazy("Slow-moving stock"), "inventory:report_slow_moving", "inventory.view_valuationlayer"),
+]))

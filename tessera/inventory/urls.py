@@ -5,12 +5,16 @@ from django.urls import path
 from tessera.core.views.generic import screen_urls as screens
 
 from .views import locations, lots, moves, stock, warehouses
+from .views import valuation as valuation_views
 
 app_name = "inventory"
 
 urlpatterns = [
     path("stock/", stock.StockView.as_view(), name="stock"),
     path("stock/card/", stock.StockCardView.as_view(), name="stock_card"),
+    path("valuation/", valuation_views.ValuationView.as_view(), name="valuation"),
+    path("valuation/layers/", valuation_views.ValuationLayersView.as_view(), name="valuation_layers"),
+    path("reports/slow-moving/", valuation_views.SlowMovingView.as_view(), name="report_slow_moving"),
     *screens("moves/", "stockmove", list_view=moves.MoveListView, detail=moves.MoveDetailView),
     *screens("warehouses/", "warehouse", list_view=warehouses.WarehouseListView,
              detail=warehouses.WarehouseDetailView, create=warehouses.WarehouseCreateView,

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tessera.approvals.services import approval_check
 from tessera.core import audit, events
 from tessera.core.errors import InvalidState, NotFound, ValidationFailed
 from tessera.core.models import Company, Currency
@@ -508,13 +509,16 @@ def invoice_post(*, actor, invoice: Invoice) -> Invoice:
     what is open of that invoice.
 
     Raises PermissionDenied (accounting.post_invoice), InvalidState (not a draft), ValidationFailed (no
-    lines, total not above zero, no exchange rate), PeriodClosed (409 period_closed).
+    lines, total not above zero, no exchange rate), PeriodClosed (409 period_closed), ApprovalRequired
+    (409 approval_required: an approval rule applies and the invoice is not approved as it is).
     """
     require(actor, "accounting.post_invoice", invoice.company)
     with transaction.atomic():
         lock_company(invoice.company)
         locked = Invoice.objects.select_for_update(of=("self",)).select_related(
             "company", "partner", "currency", "payment_term", "journal").get(pk=invoice.pk)
+        if locked.state == InvoiceState.DRAFT:
+            approval_check(locked)
         return _post_locked(actor, locked)
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tessera.approvals.services import approval_check
 from tessera.core import audit, events
 from tessera.core.errors import InvalidState, ValidationFailed
 from tessera.core.models import Company
@@ -342,12 +343,13 @@ def payment_post(*, actor, payment: Payment) -> Payment:
 
     Raises PermissionDenied (accounting.post_payment), InvalidState (not a draft), ValidationFailed
     (an invoice over-allocated or no longer open, allocations above the payment, no exchange rate),
-    PeriodClosed; nothing is written on failure.
+    PeriodClosed, ApprovalRequired (409 approval_required); nothing is written on failure.
     """
     require(actor, "accounting.post_payment", payment.company)
     with transaction.atomic():
         lock_company(payment.company)
         payment = _lock_payment(payment)
+        approval_check(payment)
         specs = [{"invoice": a.invoice_id, "amount": a.amount} for a in payment.allocations.order_by("pk")]
         invoices = _lock_allocated(payment, [a for a in payment.allocations.all()])
         built, errors = _allocation_errors(payment, specs, invoices)
