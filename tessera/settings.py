@@ -307,4 +307,6 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-deliver-due": {"task": "tessera.core.webhooks_deliver_due", "schedule": 60.0},
     "invoices-overdue": {"task": "tessera.accounting.invoices_overdue_notify",
                          "schedule": crontab(hour=7, minute=0)},  # every morning, in CELERY_TIMEZONE
+    # Approval steps undecided for their N days escalate (each once).
+    "approvals-escalate": {"task": "tessera.approvals.escalate_due", "schedule": crontab(hour=6, minute=30)},
 }

@@ -205,3 +205,20 @@ def test_the_job_kind_escalates_what_is_due(company, people, make_request):
 
     job.refresh_from_db()
     assert (job.state, job.result) == ("succeeded", {"escalated": 1})
+
+
+def test_the_beat_schedule_runs_the_escalation(company, people, make_request):
+    from django.conf import settings
+
+    from tessera.celery import app
+
+    escalating_rule(company, user=people.pm1, escalate_to="role", escalate_role=role("purchasing_manager"))
+    approval_submit(actor=people.purchaser, document=make_request())
+    entry = settings.CELERY_BEAT_SCHEDULE["approvals-escalate"]
+    app.loader.import_default_modules()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("tessera.approvals.tasks.today", lambda: TODAY() + datetime.timedelta(days=3))
+        escalated = app.tasks[entry["task"]].apply().get()
+
+    assert escalated == 1
