@@ -13,8 +13,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import RecordViewSet, idempotent
+from tessera.core.api.collaboration import RecordExtrasMixin
 
 from ..models import JournalEntry, JournalEntryLine
 from ..services.ledger import entry_create, entry_delete, entry_post, entry_reverse, entry_update
@@ -40,7 +40,7 @@ def _line_data(lines) -> list[dict]:
     return [dict(line) for line in lines]
 
 
-class EntryViewSet(AttachmentsMixin, RecordViewSet):
+class EntryViewSet(RecordExtrasMixin, RecordViewSet):
     """`accounting/entries/`: journal entries with their `lines`; DELETE removes drafts only."""
 
     module = "accounting"

@@ -13,7 +13,6 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import (
     SERVER_SET_FIELDS,
     DecimalField,
@@ -22,6 +21,7 @@ from tessera.core.api.base import (
     Serializer,
     idempotent,
 )
+from tessera.core.api.collaboration import RecordExtrasMixin
 from tessera.core.selectors import scoped
 from tessera.partners.models import Partner
 
@@ -159,7 +159,7 @@ class InvoiceFilter(django_filters.FilterSet):
         fields = ["kind", "state", "partner", "journal", "currency", "credit_note_of"]
 
 
-class InvoiceViewSet(AttachmentsMixin, RecordViewSet):
+class InvoiceViewSet(RecordExtrasMixin, RecordViewSet):
     """`accounting/invoices/`: customer and supplier invoices and credit notes with their `lines`."""
 
     module = "accounting"

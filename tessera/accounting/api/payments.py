@@ -13,7 +13,6 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import (
     SERVER_SET_FIELDS,
     DecimalField,
@@ -22,6 +21,7 @@ from tessera.core.api.base import (
     Serializer,
     idempotent,
 )
+from tessera.core.api.collaboration import RecordExtrasMixin
 
 from ..models import Payment, PaymentAllocation
 from ..models.ledger import MONEY
@@ -100,7 +100,7 @@ class PaymentFilter(django_filters.FilterSet):
         fields = ["kind", "state", "partner", "journal", "currency"]
 
 
-class PaymentViewSet(AttachmentsMixin, RecordViewSet):
+class PaymentViewSet(RecordExtrasMixin, RecordViewSet):
     """`accounting/payments/`: money received and paid, with its `allocations` to invoices."""
 
     module = "accounting"

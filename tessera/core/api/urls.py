@@ -14,6 +14,12 @@ from rest_framework.routers import SimpleRouter
 
 from .views.access import RoleViewSet, UserViewSet
 from .views.auth import ApiTokenViewSet, MeView, TokenLoginView
+from .views.collaboration import (
+    NotificationPreferenceViewSet,
+    NotificationViewSet,
+    WebhookDeliveryViewSet,
+    WebhookViewSet,
+)
 from .views.logs import AuditEntryViewSet, DomainEventViewSet, JobViewSet
 from .views.setup import CompanyViewSet, CurrencyViewSet, ExchangeRateViewSet, SequenceViewSet
 
@@ -30,6 +36,10 @@ core.register("tokens", ApiTokenViewSet, basename="token")
 core.register("audit", AuditEntryViewSet, basename="auditentry")
 core.register("events", DomainEventViewSet, basename="domainevent")
 core.register("jobs", JobViewSet, basename="job")
+core.register("notifications", NotificationViewSet, basename="notification")
+core.register("notification-preferences", NotificationPreferenceViewSet, basename="notificationpreference")
+core.register("webhooks/deliveries", WebhookDeliveryViewSet, basename="webhookdelivery")  # before webhooks/{id}
+core.register("webhooks", WebhookViewSet, basename="webhooksubscription")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="token-login"),

@@ -6,8 +6,8 @@ unified social credit code, another company's payment term, a likely duplicate (
 that is in use.
 """
 
-from tessera.core.api.attachments import AttachmentsMixin
 from tessera.core.api.base import RecordViewSet
+from tessera.core.api.collaboration import RecordExtrasMixin
 
 from ..models import Partner, PaymentTerm
 from ..selectors import partner_list, payment_term_list
@@ -22,7 +22,7 @@ from ..services import (
 from .serializers import PartnerSerializer, PaymentTermSerializer
 
 
-class PartnerViewSet(AttachmentsMixin, RecordViewSet):
+class PartnerViewSet(RecordExtrasMixin, RecordViewSet):
     """`partners/`: customers and suppliers of the request's company."""
 
     module = "masterdata"

@@ -3,10 +3,13 @@
 import django_filters
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ...models import AuditEntry, DomainEvent, Job
 from ...selectors import audit_entry_list, domain_event_list, job_list
 from ..base import ReadOnlyViewSet
+from ..pagination import PageNumberPagination
 from ..permissions import AUTHENTICATED
 from ..serializers import AuditEntrySerializer, DomainEventSerializer, JobSerializer
 
@@ -51,20 +54,50 @@ class DomainEventFilter(django_filters.FilterSet):
         fields = ["name"]
 
 
+class AfterIdPagination(PageNumberPagination):
+    """Pages of the event stream. With `?after=<id>` (how pollers read it) the page is the next
+    `page_size` events in id order and `next` is `?after=<the page's last id>`, so a poller follows
+    `next` (or keeps the last id it saw) and never misses or repeats an event while new ones arrive;
+    `count` is how many events follow `after`. Without `after`, ordinary numbered pages."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.after_mode = "after" in request.query_params
+        if not self.after_mode:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        queryset = queryset.order_by("pk")
+        self.count = queryset.count()
+        self.rows = list(queryset[: self.get_page_size(request)])
+        return self.rows
+
+    def get_paginated_response(self, data):
+        if not self.after_mode:
+            return super().get_paginated_response(data)
+        next_url = None
+        if self.rows and self.count > len(self.rows):
+            next_url = remove_query_param(replace_query_param(self.request.build_absolute_uri(), "after",
+                                                              self.rows[-1].pk), self.page_query_param)
+        return Response({"count": self.count, "next": next_url, "previous": None, "results": data})
+
+
 class DomainEventViewSet(ReadOnlyViewSet):
-    """`core/events/?after=<id>`: the domain event stream of the request's company, in id order."""
+    """`core/events/?after=<id>`: the domain event stream of the request's company, in id order (an
+    integration polls it with the last id it has seen; see AfterIdPagination). Only the company's own
+    events: company-less ones (users, jobs without a company) are not part of any company's stream."""
 
     module = "core"
     queryset = DomainEvent.objects.all()
     serializer_class = DomainEventSerializer
     filterset_class = DomainEventFilter
+    pagination_class = AfterIdPagination
     search_fields = ["name"]
     ordering_fields = ["id"]
     ordering = ["id"]
-    company_scoped = False  # the selector scopes: this company's events and company-less ones
+    company_scoped = False  # scoped below: the selector also lets company-less events through
 
     def select(self):
-        return domain_event_list(self.request.user, self.request.company).select_related("content_type")
+        return domain_event_list(self.request.user, self.request.company).filter(
+            company=self.request.company).select_related("content_type")
 
 
 class JobViewSet(ReadOnlyViewSet):
