@@ -78,6 +78,8 @@ def register_core_module() -> None:
                 MenuEntry(_("Audit trail"), "core:audit_list", "core.view_auditentry"),
                 MenuEntry(_("Domain events"), "core:event_list", "core.view_domainevent"),
                 MenuEntry(_("Background jobs"), "core:job_list", "core.view_job"),
+                MenuEntry(_("Webhooks"), "core:webhooksubscription_list", "core.view_webhooksubscription"),
+                MenuEntry(_("Webhook deliveries"), "core:webhookdelivery_list", "core.view_webhookdelivery"),
             ],
         )
     )

@@ -36,6 +36,7 @@ from ..menu import MODULES
 from ..permissions import check, perm_name, require
 from ..selectors import record_history, scoped
 from ..services.companies import module_is_active
+from .panels import render_panels
 
 logger = logging.getLogger(__name__)
 
@@ -397,6 +398,7 @@ class DetailView(Screen):
     tabs: list[Tab] = []
     show_history = True
     show_attachments = None  # None: on for company-owned business records
+    show_activity = None  # the Activity tab (timeline, comments, follow); None: on for company business records
 
     def attachments_shown(self) -> bool:
         if self.show_attachments is not None:
@@ -441,6 +443,13 @@ class DetailView(Screen):
             from .attachments import pane_context
 
             context.update(pane_context(self.request.user, obj))
+        context["panels"] = render_panels(request, obj)
+        context["show_activity"] = (is_company_owned(self.model) and self.model._meta.app_label != "core"
+                                    if self.show_activity is None else self.show_activity)
+        if context["show_activity"]:
+            from .activity import activity_context
+
+            context.update(activity_context(self.request.user, obj))
         context.update(self.get_tab_context(obj))
         return self.render(context)
 

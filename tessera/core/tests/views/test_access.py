@@ -51,7 +51,8 @@ def test_an_administrator_sees_every_settings_entry(admin_web):
     assert [entry["url"] for entry in core["entries"]] == [
         reverse(name) for name in ("core:company_list", "core:user_list", "core:role_list", "core:permission_matrix",
                                    "core:currency_list", "core:exchangerate_list", "core:sequence_list",
-                                   "core:module_list", "core:audit_list", "core:event_list", "core:job_list")
+                                   "core:module_list", "core:audit_list", "core:event_list", "core:job_list",
+                                   "core:webhooksubscription_list", "core:webhookdelivery_list")
     ]
 
 

@@ -5,14 +5,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, get_resolver, reverse
 
-from tessera.core.models import Job, Role
+from tessera.core.models import DomainEvent, Job, Notification, Role, WebhookDelivery, WebhookSubscription
 from tessera.core.models.jobs import JobState
 from tessera.core.services.attachments import attachment_add
 from tessera.core.tests.factories import currency
 
 # Screens that only accept POST (they change something): a GET answers 405.
 POST_ONLY = {"company_switch", "token_revoke", "role_delete", "currency_rates_delete", "audit_export",
-             "attachment_remove"}
+             "attachment_remove", "activity_follow", "notification_read", "notification_read_all",
+             "webhooksubscription_delete", "webhooksubscription_secret", "webhookdelivery_replay"}
 
 
 def core_url_names() -> list[str]:
@@ -31,7 +32,19 @@ def url_kwargs(company, salesperson, usd_rate, sequence, admin_user):
     rate = {"parent_pk": usd.pk, "line_pk": usd_rate.pk}
     attachment = attachment_add(actor=admin_user, record=sequence,
                                 file=SimpleUploadedFile("numbering.pdf", b"%PDF-1.4\n%%EOF\n"))
+    record = {"content_type": ContentType.objects.get_for_model(sequence).pk, "object_id": sequence.pk}
+    notification = Notification.objects.create(user=admin_user, company=company, kind="core.job.succeeded",
+                                               title="Done", url="/")
+    webhook = WebhookSubscription.objects.create(company=company, name="CRM", url="https://crm.example.com/hook",
+                                                 events=["*"], secret="s")
+    delivery = WebhookDelivery.objects.create(company=company, subscription=webhook, state="failed",
+                                              event=DomainEvent.objects.create(company=company, name="test.event"))
     return {
+        "activity_pane": record, "activity_follow": record, "activity_mentions": record,
+        "notification_open": {"pk": notification.pk}, "notification_read": {"pk": notification.pk},
+        "webhooksubscription_detail": {"pk": webhook.pk}, "webhooksubscription_update": {"pk": webhook.pk},
+        "webhooksubscription_delete": {"pk": webhook.pk}, "webhooksubscription_secret": {"pk": webhook.pk},
+        "webhookdelivery_detail": {"pk": delivery.pk}, "webhookdelivery_replay": {"pk": delivery.pk},
         "attachment_pane": {"content_type": ContentType.objects.get_for_model(sequence).pk,
                             "object_id": sequence.pk},
         "attachment_file": {"pk": attachment.pk}, "attachment_remove": {"pk": attachment.pk},
@@ -68,6 +81,7 @@ def test_every_core_page_answers_an_administrator(admin_web, url_kwargs):
         statuses[name] = response.status_code
     expected = {name: 405 if name in POST_ONLY else 200 for name in core_url_names()}
     expected["job_download"] = 404  # a running job has no file yet
+    expected["notification_open"] = 302  # marks it read and goes where it points
     assert statuses == expected
 
 
@@ -82,6 +96,9 @@ def test_every_core_page_sends_anonymous_visitors_to_sign_in(client, url_kwargs)
     for name in core_url_names():
         url = reverse(f"core:{name}", kwargs=url_kwargs.get(name))
         response = client.get(url)
+        if name == "notification_count":  # polled by htmx: a 401, not a sign-in page swapped into the badge
+            assert response.status_code == 401
+            continue
         assert response.status_code == 302, name
         assert response["Location"] == f"{reverse('login')}?next={url}", name
 
