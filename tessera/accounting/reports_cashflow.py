@@ -18,7 +18,7 @@ How an entry's cash movement is classified (`cash_flows`):
   reversal, their cancellations) are wholly `fx`.
 So each statement ties out: the net increase is closing less opening cash of the same dates.
 
-The sums are one SQL aggregation per (entry, account) over the entries that touch cash, not a walk
+The sums are SQL aggregations per (entry, account) over the entries that touch cash, not a walk
 over every line of the books; the opening and closing cash come from the per-period balances.
 Reports take an optional `actor` (REPORT_PERMISSION in the company) and raise ValidationFailed for
 bad dates or layouts.
@@ -59,6 +59,7 @@ ROLE_ITEMS = {
 }
 FLOW_ITEMS = [item for item in Item.values if item and item != Item.CASH and item not in BROAD]
 COLUMNS = ("period", "previous")
+ENTRY_CHUNK = 2000  # entries per query of their lines (well under SQLite's limit of query parameters)
 POSITION_HORIZON_DAYS = 30
 POSITION_BUCKETS = ((0, 7), (8, 14), (15, 21), (22, POSITION_HORIZON_DAYS))
 
@@ -153,11 +154,13 @@ def cash_flows(company: Company, date_from: datetime.date, date_to: datetime.dat
     cash_ids = [pk for pk, item in items.items() if item == Item.CASH]
     flows = Flows(entries=defaultdict(lambda: defaultdict(lambda: ZERO)) if collect else None)
     lines = JournalEntryLine.objects.filter(company=company, is_posted=True, date__gte=date_from, date__lte=date_to)
-    touching = lines.filter(account_id__in=cash_ids).values("entry_id")
-    rows = (lines.filter(entry_id__in=touching).values_list("entry_id", "account_id")
-            .annotate(debit=Sum("debit"), credit=Sum("credit")).order_by("entry_id", "account_id"))
+    # First the entries that move cash (the account and date index), then their lines summed per account
+    # in chunks of entries (the entry index). One query joining the lines to themselves lets PostgreSQL
+    # pick a nested loop over the whole date range for every line when its statistics lag behind a load.
+    entry_ids = list(lines.filter(account_id__in=cash_ids).values_list("entry_id", flat=True).distinct()
+                     .order_by("entry_id"))
     revalued = revaluation_entry_ids(company)  # their cash movement is all exchange difference
-    for entry_id, group in groupby(rows.iterator(chunk_size=5000), key=lambda row: row[0]):
+    for entry_id, group in groupby(_entry_account_sums(entry_ids), key=lambda row: row[0]):
         cash, others = ZERO, []
         for _entry, account_id, debit, credit in group:
             net = money((debit or ZERO) - (credit or ZERO))
@@ -173,6 +176,14 @@ def cash_flows(company: Company, date_from: datetime.date, date_to: datetime.dat
             if collect:
                 flows.entries[(item, direction)][entry_id] += amount
     return flows
+
+
+def _entry_account_sums(entry_ids: list[int]):
+    """(entry, account, debit, credit) of the posted lines of `entry_ids`, in entry and account order."""
+    for start in range(0, len(entry_ids), ENTRY_CHUNK):
+        yield from (JournalEntryLine.objects.filter(entry_id__in=entry_ids[start:start + ENTRY_CHUNK], is_posted=True)
+                    .values_list("entry_id", "account_id").annotate(debit=Sum("debit"), credit=Sum("credit"))
+                    .order_by("entry_id", "account_id"))
 
 
 def _attribute(cash: Decimal, others: list[tuple[int, Decimal]], items: dict[int, str],
