@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from ..models import DomainEvent, EventCursor
@@ -37,8 +37,13 @@ def settle_seconds() -> int:
 def _cursor_locked(consumer: str) -> EventCursor:
     cursor = EventCursor.objects.select_for_update().filter(consumer=consumer).first()
     if cursor is None:
+        # Start after the history older than a day; else just before the first event there is (ids need not
+        # start at 1: a sequence is not reset by rollbacks), so the cursor does not wait for ids never used.
         start = DomainEvent.objects.filter(at__lt=timezone.now() - START_WINDOW).aggregate(last=Max("pk"))["last"]
-        EventCursor.objects.get_or_create(consumer=consumer, defaults={"position": start or 0})
+        if start is None:
+            first = DomainEvent.objects.aggregate(first=Min("pk"))["first"]
+            start = first - 1 if first else 0
+        EventCursor.objects.get_or_create(consumer=consumer, defaults={"position": start})
         cursor = EventCursor.objects.select_for_update().get(consumer=consumer)
     return cursor
 
@@ -47,6 +52,8 @@ def _advance(cursor: EventCursor, handled: set[int]) -> None:
     """Move the position over handled ids; over a missing id only once the event after it has settled."""
     position = cursor.position
     remaining = sorted(pk for pk in handled if pk > position)
+    if position == 0 and remaining:  # a cursor created before any event: start at the first one handled
+        position = remaining[0] - 1
     settled_before = timezone.now() - datetime.timedelta(seconds=settle_seconds())
     while remaining:
         pk = remaining[0]
