@@ -31,14 +31,20 @@ from .services.valuation_common import SOURCE_PREFIX, inventory_account_ids
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+QUANTITY_STEP = Decimal("0.0001")
 
 
 def _money(value) -> str:
-    return f"{Decimal(value or 0).quantize(CENT):f}"
+    # Database sums come back as 113 or 113.00 (SQLite adds decimals as floats): compare them one way.
+    return f"{Decimal(value or 0).quantize(CENT) + 0:f}"  # + 0: no "-0.00"
+
+
+def _quantity(value) -> Decimal:
+    return Decimal(value or 0).quantize(QUANTITY_STEP) + 0
 
 
 def _number(value) -> str:
-    return f"{Decimal(value or 0).normalize():f}"
+    return f"{_quantity(value).normalize():f}"
 
 
 def layers_match_costs(company) -> list[str]:
@@ -55,13 +61,13 @@ def layers_match_costs(company) -> list[str]:
         cost = costs.get(pk)
         quantity, value = (cost.quantity, cost.value) if cost else (ZERO, ZERO)
         sku = products[pk].sku
-        if Decimal(row["quantity"] or 0) != quantity or _money(row["value"]) != _money(value):
+        if _quantity(row["quantity"]) != _quantity(quantity) or _money(row["value"]) != _money(value):
             problems.append(_("Product %(sku)s: its layers add up to %(layer_quantity)s and %(layer_value)s, its "
                               "cost record holds %(quantity)s and %(value)s")
                             % {"sku": sku, "layer_quantity": _number(row["quantity"]),
                                "layer_value": _money(row["value"]), "quantity": _number(quantity),
                                "value": _money(value)})
-        if Decimal(row["remaining_quantity"] or 0) != quantity:
+        if _quantity(row["remaining_quantity"]) != _quantity(quantity):
             problems.append(_("Product %(sku)s: what remains of its layers adds up to %(remaining)s, not its "
                               "quantity %(quantity)s")
                             % {"sku": sku, "remaining": _number(row["remaining_quantity"]),

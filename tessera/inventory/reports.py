@@ -36,6 +36,12 @@ GROUPS = ("product", "category", "warehouse")
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 COST_STEP = Decimal("0.000001")
+QUANTITY_STEP = Decimal("0.0001")
+
+
+def summed(value, step: Decimal = CENT) -> Decimal:
+    """A database sum as an exact Decimal (SQLite adds decimals as floats), without a negative zero."""
+    return Decimal(value or 0).quantize(step, rounding=ROUND_HALF_UP) + 0
 
 
 def _check(actor, company) -> None:
@@ -97,7 +103,7 @@ def _product_sums(company, as_of, category) -> dict[int, tuple[Decimal, Decimal]
         layers = layers.filter(product__category_id__in=category_descendant_ids(category))
     sums = {}
     for row in layers.values("product_id").annotate(quantity=Sum("quantity"), value=Sum("value")).order_by():
-        quantity, value = Decimal(row["quantity"] or 0), Decimal(row["value"] or 0).quantize(CENT)
+        quantity, value = summed(row["quantity"], QUANTITY_STEP), summed(row["value"])
         if quantity or value:
             sums[row["product_id"]] = (quantity, value)
     return sums
@@ -122,12 +128,12 @@ def _ledger(company, as_of) -> tuple[list[dict], Decimal, Decimal]:
     for account in Account.objects.filter(pk__in=ids).order_by("code"):
         debit, credit = totals.get(account.pk, (ZERO, ZERO))
         accounts.append({"account": account.pk, "code": account.code, "name": localized(account.name, account.name_en),
-                         "balance": Decimal(debit - credit).quantize(CENT)})
+                         "balance": summed(debit - credit)})
     stock = (JournalEntryLine.objects.filter(company=company, is_posted=True, account_id__in=ids, date__lte=as_of)
              .filter(Q(entry__source__startswith=SOURCE_PREFIX)
                      | Q(entry__reversal_of__source__startswith=SOURCE_PREFIX))
              .aggregate(debit=Sum("debit"), credit=Sum("credit")))
-    stock_postings = Decimal((stock["debit"] or ZERO) - (stock["credit"] or ZERO)).quantize(CENT)
+    stock_postings = summed((stock["debit"] or ZERO) - (stock["credit"] or ZERO))
     return accounts, sum((row["balance"] for row in accounts), ZERO), stock_postings
 
 
@@ -237,7 +243,7 @@ def move_values(company: Company, move_ids) -> dict[int, dict]:
     rows = (ValuationLayer.objects.filter(company=company, move_id__in=list(move_ids)).values("move_id")
             .annotate(quantity=Sum("quantity"), value=Sum("value")).order_by())
     for row in rows:
-        quantity, value = Decimal(row["quantity"] or 0), Decimal(row["value"] or 0).quantize(CENT)
+        quantity, value = summed(row["quantity"], QUANTITY_STEP), summed(row["value"])
         values[row["move_id"]] = {"value": value, "unit_cost": _unit_cost(abs(value), abs(quantity))}
     return values
 

@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from tessera.accounting.choices import AccountRole, JournalKind, PeriodState
@@ -232,8 +231,9 @@ def save_cost(cost: ProductCost, state: State) -> None:
 def refresh_move_values(move_pks, *, priced: set[int]) -> None:
     """Set each move's `value` to what its layers add up to (its corrections included) and, for the moves
     whose cost Tessera works out (`priced`: outgoing moves, receipts without a price), its unit cost."""
-    totals = dict(ValuationLayer.objects.filter(move_id__in=move_pks).values("move_id").annotate(
-        total=Sum("value")).order_by().values_list("move_id", "total"))
+    totals: dict[int, Decimal] = {}
+    for move_id, value in ValuationLayer.objects.filter(move_id__in=move_pks).values_list("move_id", "value"):
+        totals[move_id] = totals.get(move_id, ZERO) + value  # in Python: SQLite would add them as floats
     for move in StockMove.objects.filter(pk__in=move_pks).only("pk", "product_quantity"):
         value = abs(Decimal(totals.get(move.pk) or ZERO))
         changes = {"value": value}

@@ -106,7 +106,8 @@ def replay_backdated(*, actor, move: StockMove, cost: ProductCost) -> None:
         if now != (row["remaining_quantity"], row["remaining_value"]):
             ValuationLayer.objects.filter(pk=row["pk"]).update(remaining_quantity=now[0], remaining_value=now[1])
     stored = [(row["move_id"], row["date"], -row["value"]) for row in rows if row["move_id"]]
-    _post_corrections(actor, move, moves, changes + stored)
+    # A back-dated delivery left short may be settled by a later receipt: it is corrected like the others.
+    _post_corrections(actor, move, {**moves, move.pk: move}, changes + stored)
     save_cost(cost, state)
 
 
