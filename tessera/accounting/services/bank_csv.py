@@ -511,6 +511,11 @@ def _parse_record(number: int, record: list[str], columns: dict, mapping: dict) 
     if _is_summary(record):
         row.skipped = _("a total or balance line")
         return row
+    row.reference = texts.get("reference", "")[:100]
+    row.description = " · ".join(text for text in (_cell(record, index) for index in columns["description"])
+                                 if text)[:255]
+    row.partner_name = texts.get("partner_name", "")[:200]
+    row.partner_account = texts.get("partner_account", "")[:50]
     try:
         row.date = parse_date(texts["date"], mapping["date_format"]) if texts["date"] else None
         if row.date is None:
@@ -524,11 +529,6 @@ def _parse_record(number: int, record: list[str], columns: dict, mapping: dict) 
     except ValueError as error:
         row.error = str(error)
         return row
-    row.reference = texts.get("reference", "")[:100]
-    row.description = " · ".join(text for text in (_cell(record, index) for index in columns["description"])
-                                 if text)[:255]
-    row.partner_name = texts.get("partner_name", "")[:200]
-    row.partner_account = texts.get("partner_account", "")[:50]
     if row.amount == 0:
         row.skipped = _("a zero amount")
     return row

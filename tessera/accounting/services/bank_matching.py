@@ -93,26 +93,41 @@ def _date_points(days: int) -> int:
     return max(0, 25 - days)
 
 
-def counterparties(line: BankStatementLine) -> list[Partner]:
-    """The partners the line's counterparty may be: the one set on it, else same bank account, else the
-    same or a containing name (active partners of the company)."""
+class PartnerIndex:
+    """The company's active partners by normalised name and bank account, read once for many lines."""
+
+    def __init__(self, company_id: int):
+        self.partners = list(Partner.objects.filter(company_id=company_id, is_active=True)
+                             .only("pk", "code", "name", "bank_account"))
+        self.names = [(normalise_name(partner.name), partner) for partner in self.partners]
+        self.accounts = [(digits(partner.bank_account), partner) for partner in self.partners
+                         if len(digits(partner.bank_account)) >= 6]
+
+    def find(self, name: str, account: str) -> list[Partner]:
+        """Same bank account, else the same name, else a name containing the other (at most five)."""
+        account = digits(account)
+        if len(account) >= 6:
+            found = [partner for number, partner in self.accounts if number == account]
+            if found:
+                return found
+        name = normalise_name(name)
+        if len(name) < 2:
+            return []
+        exact = [partner for normalised, partner in self.names if normalised == name]
+        if exact:
+            return exact
+        return [partner for normalised, partner in self.names
+                if len(normalised) >= 4 and (normalised in name or name in normalised)][:5]
+
+
+def counterparties(line: BankStatementLine, index: PartnerIndex | None = None) -> list[Partner]:
+    """The partners the line's counterparty may be: the one set on it, else (PartnerIndex.find) by its
+    bank account or name among the company's active partners."""
     if line.partner_id:
         return [line.partner]
-    partners = Partner.objects.filter(company_id=line.company_id, is_active=True)
-    account = digits(line.partner_account)
-    if len(account) >= 6:
-        by_account = [partner for partner in partners.exclude(bank_account="")
-                      if digits(partner.bank_account) == account]
-        if by_account:
-            return by_account
-    name = normalise_name(line.partner_name)
-    if len(name) < 2:
+    if not (line.partner_name or line.partner_account):
         return []
-    exact = [partner for partner in partners if normalise_name(partner.name) == name]
-    if exact:
-        return exact
-    return [partner for partner in partners if len(normalise_name(partner.name)) >= 4
-            and (normalise_name(partner.name) in name or name in normalise_name(partner.name))][:5]
+    return (index or PartnerIndex(line.company_id)).find(line.partner_name, line.partner_account)
 
 
 def amount_filter(line: BankStatementLine) -> Q:
@@ -141,7 +156,8 @@ def _ledger_context(lines: list[JournalEntryLine]) -> tuple[dict, dict]:
     return payments, partners
 
 
-def ledger_suggestions(line: BankStatementLine, *, window: int = WINDOW_DAYS) -> list[Suggestion]:
+def ledger_suggestions(line: BankStatementLine, *, window: int = WINDOW_DAYS, index: PartnerIndex | None = None
+                       ) -> list[Suggestion]:
     """Unmatched ledger lines of the same amount within `window` days, best first."""
     bank_account = line.bank_account
     candidates = list(unmatched_ledger_lines(bank_account).filter(amount_filter(line)).filter(
@@ -150,7 +166,7 @@ def ledger_suggestions(line: BankStatementLine, *, window: int = WINDOW_DAYS) ->
         return []
     payments, entry_partners = _ledger_context(candidates)
     text = statement_text(line)
-    partners = {partner.pk: partner for partner in counterparties(line)}
+    partners = {partner.pk: partner for partner in counterparties(line, index)}
     foreign = is_foreign(bank_account)
     suggestions = []
     for candidate in candidates:
@@ -182,7 +198,7 @@ def ledger_suggestions(line: BankStatementLine, *, window: int = WINDOW_DAYS) ->
     return suggestions
 
 
-def invoice_suggestions(line: BankStatementLine) -> list[Suggestion]:
+def invoice_suggestions(line: BankStatementLine, *, index: PartnerIndex | None = None) -> list[Suggestion]:
     """Open invoices (customer ones for money in, supplier ones for money out) in the bank's currency whose
     residual is the line's amount, of a counterparty partner or named by number in the line's text."""
     residual = ExpressionWrapper(F("total") - F("amount_paid"), output_field=DecimalField(max_digits=18,
@@ -193,7 +209,7 @@ def invoice_suggestions(line: BankStatementLine) -> list[Suggestion]:
                                            state__in=[InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID])
                     .annotate(open_amount=residual).filter(open_amount=abs(line.amount))
                     .select_related("partner").order_by("due_on", "date", "pk")[:200])
-    partners = {partner.pk: partner for partner in counterparties(line)}
+    partners = {partner.pk: partner for partner in counterparties(line, index)}
     text = statement_text(line)
     suggestions = []
     for invoice in invoices:
@@ -215,9 +231,12 @@ def invoice_suggestions(line: BankStatementLine) -> list[Suggestion]:
     return suggestions
 
 
-def statement_line_suggestions(line: BankStatementLine, *, limit: int = 5) -> list[Suggestion]:
-    """The best ways to reconcile `line`: ledger lines and open invoices, by score."""
-    suggestions = ledger_suggestions(line) + invoice_suggestions(line)
+def statement_line_suggestions(line: BankStatementLine, *, limit: int = 5, index: PartnerIndex | None = None
+                               ) -> list[Suggestion]:
+    """The best ways to reconcile `line`: ledger lines and open invoices, by score. Pass a PartnerIndex
+    when suggesting for many lines of one company."""
+    index = index or PartnerIndex(line.company_id)
+    suggestions = ledger_suggestions(line, index=index) + invoice_suggestions(line, index=index)
     suggestions.sort(key=lambda s: (-s.score, s.kind != "ledger", s.days))
     return suggestions[:limit]
 
@@ -226,8 +245,9 @@ def auto_match_plan(lines: list[BankStatementLine]) -> list[tuple[BankStatementL
     """The (statement line, ledger line) pairs auto-match makes: the line's only candidate, wanted by no
     other line, with its reference found or at most AUTO_MATCH_DAYS days apart."""
     wanted: dict[int, list] = {}
+    index = PartnerIndex(lines[0].company_id) if lines else None
     for line in lines:
-        candidates = ledger_suggestions(line)
+        candidates = ledger_suggestions(line, index=index)
         if len(candidates) == 1:
             wanted.setdefault(candidates[0].lines[0].pk, []).append((line, candidates[0]))
         for candidate in candidates[1:] if len(candidates) > 1 else []:

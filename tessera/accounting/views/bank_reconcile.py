@@ -29,7 +29,12 @@ from ..forms_bank import CreateEntryForm, CreatePaymentForm, ReconciliationDateF
 from ..models import BankAccount, BankMatch, BankStatement, BankStatementLine, JournalEntryLine
 from ..reports_bank import bank_reconciliation, bank_reconciliation_table, bank_side_rows, book_side_rows
 from ..services.bank import RECONCILE_PERMISSION, is_foreign, line_amount
-from ..services.bank_matching import counterparties, statement_line_suggestions, unmatched_ledger_lines
+from ..services.bank_matching import (
+    PartnerIndex,
+    counterparties,
+    statement_line_suggestions,
+    unmatched_ledger_lines,
+)
 from ..services.bank_reconcile import (
     statement_line_create_entry,
     statement_line_create_payment,
@@ -86,12 +91,13 @@ class LineCards:
     def __init__(self, screen):
         self.screen = screen
         self.can_reconcile = bool(screen.can_perm(RECONCILE_PERMISSION))
+        self.index = PartnerIndex(screen.company.pk) if screen.company is not None else None
 
     def card(self, line: BankStatementLine, *, panel: str = "", error: str = "", **extra) -> dict:
         card = {"line": line, "panel": panel, "error": error, "can_reconcile": self.can_reconcile,
                 "suggestions": [], "matches": []}
         if line.state == StatementLineState.UNRECONCILED:
-            card["suggestions"] = statement_line_suggestions(line)
+            card["suggestions"] = statement_line_suggestions(line, index=self.index)
         elif line.state == StatementLineState.RECONCILED:
             card["matches"] = list(line.matches.select_related("journal_line__entry").order_by("pk"))
             card["unmatch_form"] = extra.pop("unmatch_form", None) or UnmatchForm(prefix=f"line-{line.pk}")
@@ -121,7 +127,7 @@ class LineCards:
     def payment_panel(self, line, form, rows) -> dict:
         kind = PaymentKind.INBOUND if line.amount > 0 else PaymentKind.OUTBOUND
         if form is None:
-            guesses = counterparties(line)
+            guesses = counterparties(line, self.index)
             form = CreatePaymentForm(line=line, initial={"partner": guesses[0] if len(guesses) == 1 else None,
                                                          "reference": line.reference,
                                                          "description": line.description})
