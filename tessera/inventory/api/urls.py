@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import valuation
+from .adjustments import AdjustmentViewSet
 from .views import LocationViewSet, LotViewSet, MoveViewSet, StockView, WarehouseViewSet
 
 router = SimpleRouter()
@@ -11,6 +12,7 @@ router.register("warehouses", WarehouseViewSet, basename="warehouse")
 router.register("locations", LocationViewSet, basename="location")
 router.register("lots", LotViewSet, basename="lot")
 router.register("moves", MoveViewSet, basename="stockmove")
+router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 
 urlpatterns = [
     path("stock/", StockView.as_view(), name="stock"),
