@@ -94,7 +94,7 @@ class ValuationTotalsSerializer(serializers.Serializer):
     value = serializers.DecimalField(**MONEY)
 
 
-class LedgerAccountSerializer(serializers.Serializer):
+class InventoryAccountBalanceSerializer(serializers.Serializer):
     account = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -107,7 +107,7 @@ class ValuationSerializer(serializers.Serializer):
     group = serializers.CharField()
     rows = ValuationRowSerializer(many=True)
     totals = ValuationTotalsSerializer()
-    accounts = LedgerAccountSerializer(many=True, help_text=_("The inventory accounts and their balances."))
+    accounts = InventoryAccountBalanceSerializer(many=True, help_text=_("The inventory accounts and their balances."))
     ledger_balance = serializers.DecimalField(allow_null=True, help_text=_(
         "The inventory accounts' balance (null for a filtered report or without books)."), **MONEY)
     stock_postings = serializers.DecimalField(allow_null=True, help_text=_(
