@@ -37,3 +37,8 @@ register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu
     MenuEntry(gettext_lazy("Inventory valuation"), "inventory:valuation", "inventory.view_valuationlayer"),
     MenuEntry(gettext_lazy("Slow-moving stock"), "inventory:report_slow_moving", "inventory.view_valuationlayer"),
 ]))
+
+# Stock counts (inventory.views.adjustments).
+register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu=[
+    MenuEntry(gettext_lazy("Stock counts"), "inventory:adjustment_list", "inventory.view_adjustment"),
+]))

@@ -4,7 +4,7 @@ from django.urls import path
 
 from tessera.core.views.generic import screen_urls as screens
 
-from .views import locations, lots, moves, stock, warehouses
+from .views import adjustments, locations, lots, moves, stock, warehouses
 from .views import valuation as valuation_views
 
 app_name = "inventory"
@@ -24,6 +24,12 @@ urlpatterns = [
     *screens("locations/", "location", list_view=locations.LocationListView, detail=locations.LocationDetailView,
              create=locations.LocationCreateView, update=locations.LocationUpdateView,
              delete=locations.LocationDeleteView),
+    *screens("adjustments/", "adjustment", list_view=adjustments.AdjustmentListView,
+             detail=adjustments.AdjustmentDetailView, create=adjustments.AdjustmentCreateView),
+    path("adjustments/<int:pk>/count/", adjustments.AdjustmentCountView.as_view(), name="adjustment_count"),
+    path("adjustments/<int:pk>/post/", adjustments.AdjustmentPostView.as_view(), name="adjustment_post"),
+    path("adjustments/<int:pk>/cancel/", adjustments.AdjustmentCancelView.as_view(), name="adjustment_cancel"),
+    path("adjustments/<int:pk>/print/", adjustments.AdjustmentPrintView.as_view(), name="adjustment_print"),
     *screens("lots/", "lot", list_view=lots.LotListView, detail=lots.LotDetailView, create=lots.LotCreateView,
              update=lots.LotUpdateView),
 ]
