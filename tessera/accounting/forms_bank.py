@@ -29,7 +29,7 @@ class BankAccountCreateForm(CompanyModelForm):
     fixed_fields = ()
     account = AccountChoiceField(
         label=_("Ledger account"), queryset=Account.objects.none(), required=False,
-        empty_label=_("New sub-account of the bank account (1002 银行存款)"),
+        empty_label=_("A new sub-account of the company's bank account (银行存款)"),
         help_text=_("Leave empty to add a sub-account for this bank account; choose a leaf account when the bank "
                     "account already has one (an account with postings cannot take sub-accounts)."))
 
