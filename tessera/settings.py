@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceStateEnum": "tessera.accounting.choices.InvoiceState",
         "PaymentKindEnum": "tessera.accounting.choices.PaymentKind",
         "PaymentStateEnum": "tessera.accounting.choices.PaymentState",
+        "ProductTypeEnum": "tessera.products.choices.ProductType",
     },
 }
 

@@ -167,7 +167,8 @@ class Revaluation(CompanyOwned):
         verbose_name = _("exchange revaluation")
         verbose_name_plural = _("exchange revaluations")
         permissions = [("post_revaluation", _("Can post exchange revaluations"))]
-        constraints = [models.UniqueConstraint(fields=["company", "date"], name="uniq_revaluation_date")]
+        constraints = [models.UniqueConstraint(fields=["company", "date"], condition=models.Q(state="posted"),
+                                               name="uniq_posted_revaluation_date")]
 
     def __str__(self) -> str:
         return f"{self.date}"

@@ -371,13 +371,9 @@ def revaluation_post(*, actor, company: Company, date: datetime.date) -> Revalua
     _check_date(date)
     with transaction.atomic():
         company = lock_company(company)  # serialises postings: nothing moves the balances read below
-        existing = Revaluation.objects.filter(company=company, date=date).first()
-        if existing is not None:
-            raise RevaluationExists(
-                _("There is a revaluation on %(date)s already.") % {"date": date.isoformat()}
-                if existing.state == RevaluationState.POSTED else
-                _("A cancelled revaluation keeps its date %(date)s: revalue on another date.")
-                % {"date": date.isoformat()})
+        # A cancelled revaluation leaves its date free: the books are as if it had never been posted.
+        if Revaluation.objects.filter(company=company, date=date, state=RevaluationState.POSTED).exists():
+            raise RevaluationExists(_("There is a revaluation on %(date)s already.") % {"date": date.isoformat()})
         period_of(company, date)
         period_of(company, date + ONE_DAY)
         invoices = list(Invoice.objects.select_for_update(of=("self",))

@@ -82,13 +82,14 @@ def test_cancel_without_permission_is_refused(books, revaluation, make_user):
     assert written(books.company) == before
 
 
-def test_a_cancelled_revaluation_keeps_its_date(books, revaluation):
+def test_after_a_cancel_the_same_date_can_be_revalued_again(books, revaluation):
     revaluation_cancel(actor=books.actor, revaluation=revaluation)
 
-    with pytest.raises(Exception) as raised:
-        revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
+    again = revaluation_post(actor=books.actor, company=books.company, date=CLOSING)
 
-    assert raised.value.code == "revaluation_exists"
+    assert [(line.carrying_amount, line.revalued_amount, line.difference) for line in again.lines.all()] == [
+        (R("7100.00"), R("7200.00"), R("100.00"))]
+    assert balance(books.receivable, books.customer, up_to=CLOSING) == R("7200.00")
 
 
 def test_after_a_cancel_another_date_revalues_the_same_balance(books, revaluation):

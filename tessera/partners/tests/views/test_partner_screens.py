@@ -40,8 +40,8 @@ def test_the_menu_has_partners_and_payment_terms(sales_web):
     navigation = sales_web.get(reverse("home")).context["navigation"]
     master = next(module for module in navigation if module["code"] == "masterdata")
 
-    assert [entry["url"] for entry in master["entries"]] == [reverse("partners:partner_list"),
-                                                             reverse("partners:paymentterm_list")]
+    partner_entries = [entry["url"] for entry in master["entries"] if entry["url"].startswith("/partners/")]
+    assert partner_entries == [reverse("partners:partner_list"), reverse("partners:paymentterm_list")]
 
 
 def test_a_user_without_partner_rights_is_refused_with_the_reason(client_for, make_user):
