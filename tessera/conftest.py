@@ -64,6 +64,17 @@ def _fresh_acting_context():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request in Chinese (or a service rendering for a Chinese user) must not leave the next test
+    # of the same worker speaking Chinese.
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
