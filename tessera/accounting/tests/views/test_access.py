@@ -11,14 +11,13 @@ from .test_pages import accounting_url_names
 pytestmark = pytest.mark.django_db
 
 MENU = ["accounting:journalentry_list", "accounting:invoice_list?side=customer",
-        "accounting:invoice_list?side=supplier", "accounting:payment_list", "accounting:report_trial_balance",
-        "accounting:report_general_ledger",
-        "accounting:report_balance_sheet", "accounting:report_profit_loss", "accounting:report_aged_receivables",
-        "accounting:report_aged_payables", "accounting:report_partner_statement", "accounting:report_vat_return",
-        "accounting:revaluation_list",
-        "accounting:account_list", "accounting:journal_list",
-        "accounting:tax_list", "accounting:costcenter_list", "accounting:fiscalyear_list",
-        "accounting:ledger_verify"]
+        "accounting:invoice_list?side=supplier", "accounting:payment_list", "accounting:bank_reconcile_home",
+        "accounting:bankaccount_list", "accounting:report_trial_balance", "accounting:report_general_ledger",
+        "accounting:report_balance_sheet", "accounting:report_profit_loss", "accounting:report_cash_flow",
+        "accounting:report_cash_position", "accounting:report_aged_receivables", "accounting:report_aged_payables",
+        "accounting:report_partner_statement", "accounting:report_vat_return", "accounting:revaluation_list",
+        "accounting:account_list", "accounting:journal_list", "accounting:tax_list", "accounting:costcenter_list",
+        "accounting:fiscalyear_list", "accounting:ledger_verify"]
 
 
 def menu_url(entry: str) -> str:
