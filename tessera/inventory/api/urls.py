@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import valuation
 from .adjustments import AdjustmentViewSet
+from .transfers import TransferViewSet
 from .views import LocationViewSet, LotViewSet, MoveViewSet, StockView, WarehouseViewSet
 
 router = SimpleRouter()
@@ -13,6 +14,7 @@ router.register("locations", LocationViewSet, basename="location")
 router.register("lots", LotViewSet, basename="lot")
 router.register("moves", MoveViewSet, basename="stockmove")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 urlpatterns = [
     path("stock/", StockView.as_view(), name="stock"),
