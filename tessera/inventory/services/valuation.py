@@ -98,7 +98,7 @@ def valuation_move_done(*, actor, move: StockMove) -> None:
     receipt without a unit cost, a missing account or stock journal), PeriodClosed (the move's date, or the
     date a back-dated correction needs, lies in a closed period). Nothing is written when it raises.
     """
-    move = _load_move(move)
+    given, move = move, _load_move(move)
     if move.product.type != ProductType.STOCK or direction_of(move) is None:
         return
     if move.state != MoveState.DONE:
@@ -113,6 +113,9 @@ def valuation_move_done(*, actor, move: StockMove) -> None:
             replay_backdated(actor=actor, move=move, cost=cost)
         else:
             _value_now(actor, move, cost)
+    # The caller's copy of the move shows what valuation set on it.
+    given.unit_cost, given.value, given.entry_id = (StockMove.objects.filter(pk=move.pk)
+                                                    .values_list("unit_cost", "value", "entry_id").get())
 
 
 def _value_now(actor, move: StockMove, cost) -> None:

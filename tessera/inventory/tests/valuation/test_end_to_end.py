@@ -44,8 +44,9 @@ def test_moves_done_through_the_stock_engine_are_valued_and_split_by_warehouse(v
     delivery = _done(valued, valued.average, 8, east.stock_location, customer, date=D(2026, 3, 3),
                      partner=valued.buyer)
 
-    delivery.refresh_from_db()
-    assert (delivery.state, delivery.value, delivery.entry_id is not None) == (MoveState.DONE, dec("44.00"), True)
+    # The move move_done returns shows its value and entry (no reload needed).
+    assert (delivery.state, delivery.value, delivery.unit_cost) == (MoveState.DONE, dec("44.00"), dec("5.500000"))
+    assert delivery.entry.lines.count() == 2
     report = valuation(valued.company, D(2026, 3, 31), group="warehouse")
     assert [(row["warehouse_name"], row["value"]) for row in report.rows] == [
         ("WA East", dec("11.00")), ("WB West", dec("55.00"))]
