@@ -41,4 +41,9 @@ register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu
 # Stock counts (inventory.views.adjustments).
 register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu=[
     MenuEntry(gettext_lazy("Stock counts"), "inventory:adjustment_list", "inventory.view_adjustment"),
+    MenuEntry(gettext_lazy("Transfers"), "inventory:transfer_list", "inventory.view_transfer"),
+    MenuEntry(gettext_lazy("Replenishment"), "inventory:replenishment", "inventory.view_reorderrule"),
+    MenuEntry(gettext_lazy("Reorder rules"), "inventory:reorderrule_list", "inventory.view_reorderrule"),
 ]))
+
+from . import notifications  # noqa: E402,F401  (the "stock below reorder point" notification kind)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from tessera.core.views.generic import screen_urls as screens
 
-from .views import adjustments, locations, lots, moves, stock, warehouses
+from .views import adjustments, locations, lots, moves, replenishment, stock, transfers, warehouses
 from .views import valuation as valuation_views
 
 app_name = "inventory"
@@ -30,6 +30,15 @@ urlpatterns = [
     path("adjustments/<int:pk>/post/", adjustments.AdjustmentPostView.as_view(), name="adjustment_post"),
     path("adjustments/<int:pk>/cancel/", adjustments.AdjustmentCancelView.as_view(), name="adjustment_cancel"),
     path("adjustments/<int:pk>/print/", adjustments.AdjustmentPrintView.as_view(), name="adjustment_print"),
+    *screens("transfers/", "transfer", list_view=transfers.TransferListView, detail=transfers.TransferDetailView,
+             create=transfers.TransferCreateView, update=transfers.TransferUpdateView),
+    *[path(f"transfers/<int:pk>/{name}/", view.as_view(), name=f"transfer_{name}") for name, view in (
+        ("confirm", transfers.TransferConfirmView), ("ship", transfers.TransferShipView),
+        ("done", transfers.TransferDoneView), ("cancel", transfers.TransferCancelView))],
+    path("replenishment/", replenishment.ReplenishmentView.as_view(), name="replenishment"),
+    *screens("reorder-rules/", "reorderrule", list_view=replenishment.ReorderRuleListView,
+             create=replenishment.ReorderRuleCreateView, update=replenishment.ReorderRuleUpdateView,
+             delete=replenishment.ReorderRuleDeleteView),
     *screens("lots/", "lot", list_view=lots.LotListView, detail=lots.LotDetailView, create=lots.LotCreateView,
              update=lots.LotUpdateView),
 ]
