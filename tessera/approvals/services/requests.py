@@ -383,16 +383,34 @@ def request_document(request: ApprovalRequest):
 
 
 def awaiting(user, company) -> QuerySet:
-    """Pending requests of `company` whose current level `user` can decide now (themselves or as a
-    delegate), their own documents left out."""
+    """Pending requests of `company` whose current level `user` can decide now: as one of its approvers,
+    or standing in for one (a delegation running today) who has not decided yet — never their own
+    documents, and not once they decided the level."""
     today = timezone.localdate()
-    people = {user.pk} | delegators(user, company, today)
-    steps = ApprovalRequestStep.objects.filter(company=company, state=StepState.PENDING, approvers__in=people)
-    requests = ApprovalRequest.objects.filter(company=company, state=RequestState.PENDING,
-                                              pk__in=steps.values("request_id"))
-    requests = requests.exclude(Q(requested_by=user) | Q(document_owner=user))
-    decided = ApprovalDecision.objects.filter(approver=user, request__state=RequestState.PENDING)
-    mine = [pk for pk in requests.values_list("pk", flat=True)]
-    done = {request_pk for request_pk, level, current in decided.filter(request_id__in=mine).values_list(
-        "request_id", "step__level", "request__current_level") if level == current}
-    return requests.exclude(pk__in=done)
+    principals = delegators(user, company, today)
+    people = {user.pk} | principals
+    candidates = (ApprovalRequest.objects.filter(company=company, state=RequestState.PENDING)
+                  .exclude(Q(requested_by=user) | Q(document_owner=user)))
+    slots: dict[int, set[int]] = {}
+    for request_pk, level, current, person in ApprovalRequestStep.objects.filter(
+            request__in=candidates, state=StepState.PENDING, approvers__in=people).values_list(
+            "request_id", "level", "request__current_level", "approvers"):
+        if level == current:
+            slots.setdefault(request_pk, set()).add(person)
+    represented: dict[int, set[int]] = {}
+    for request_pk, level, current, approver, behalf in ApprovalDecision.objects.filter(
+            request_id__in=list(slots)).values_list("request_id", "step__level", "request__current_level",
+                                                    "approver_id", "on_behalf_of_id"):
+        if level == current:
+            represented.setdefault(request_pk, set()).update(pk for pk in (approver, behalf) if pk)
+    owners_of = {pk: {requester, owner} for pk, requester, owner in candidates.filter(pk__in=list(slots))
+                 .values_list("pk", "requested_by_id", "document_owner_id")}
+    keep = []
+    for request_pk, persons in slots.items():
+        done = represented.get(request_pk, set())
+        if user.pk in done:
+            continue
+        open_slots = (persons - done) - owners_of.get(request_pk, set())
+        if user.pk in open_slots or open_slots & principals:
+            keep.append(request_pk)
+    return ApprovalRequest.objects.filter(pk__in=keep)

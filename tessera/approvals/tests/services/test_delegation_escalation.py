@@ -222,3 +222,18 @@ def test_the_beat_schedule_runs_the_escalation(company, people, make_request):
         escalated = app.tasks[entry["task"]].apply().get()
 
     assert escalated == 1
+
+
+def test_the_delegate_inbox_drops_a_request_once_the_absent_approver_decided_it(company, people, make_request,
+                                                                                deputy):
+    rule = RuleFactory(company=company)
+    StepFactory(rule=rule, approver_type="user", role=None, user=people.pm1)
+    StepFactory(rule=rule, approver_type="user", role=None, user=people.pm2)
+    away(people.pm1, deputy)
+    request = approval_submit(actor=people.purchaser, document=make_request())
+    assert list(awaiting(deputy, request.company)) == [request]
+
+    approval_approve(actor=people.pm1, request=request)  # back early, decides themselves
+
+    assert list(awaiting(deputy, request.company)) == []
+    assert list(awaiting(people.pm2, request.company)) == [request]
