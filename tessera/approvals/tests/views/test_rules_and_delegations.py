@@ -151,3 +151,13 @@ def test_the_delegation_list_shows_mine_and_those_to_me_and_all_to_rule_managers
 
     assert [(obj.user.username, cells[-1]) for obj, cells, _url in rows] == [("pm1", True)]
     assert len(every) == 2
+
+
+def test_the_step_row_form_offers_roles_and_the_company_users(web, rule, people):
+    response = web("pm1").get(reverse("approvals:rule_steps_new", args=[rule.pk]), **HTMX)
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert people.purchaser in form.fields["user"].queryset
+    assert ("manager", "The requester's manager") in form.fields["approver_type"].choices
+    assert 'name="escalate_after_days"' in response.content.decode()
