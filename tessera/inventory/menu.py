@@ -46,4 +46,11 @@ register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu
     MenuEntry(gettext_lazy("Reorder rules"), "inventory:reorderrule_list", "inventory.view_reorderrule"),
 ]))
 
+# Stock by warehouse (inventory.views.stock_report): the screen with its chart and the home card.
+from .views.stock_report import stock_by_warehouse_card  # noqa: E402
+
+register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu=[
+    MenuEntry(gettext_lazy("Stock by warehouse"), "inventory:stock_by_warehouse", "inventory.view_stockquant"),
+], cards=[stock_by_warehouse_card]))
+
 from . import notifications  # noqa: E402,F401  (the "stock below reorder point" notification kind)

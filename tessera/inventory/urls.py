@@ -4,7 +4,7 @@ from django.urls import path
 
 from tessera.core.views.generic import screen_urls as screens
 
-from .views import adjustments, locations, lots, moves, replenishment, stock, transfers, warehouses
+from .views import adjustments, locations, lots, moves, replenishment, stock, stock_report, transfers, warehouses
 from .views import valuation as valuation_views
 
 app_name = "inventory"
@@ -12,6 +12,7 @@ app_name = "inventory"
 urlpatterns = [
     path("stock/", stock.StockView.as_view(), name="stock"),
     path("stock/card/", stock.StockCardView.as_view(), name="stock_card"),
+    path("stock/by-warehouse/", stock_report.StockByWarehouseView.as_view(), name="stock_by_warehouse"),
     path("valuation/", valuation_views.ValuationView.as_view(), name="valuation"),
     path("valuation/layers/", valuation_views.ValuationLayersView.as_view(), name="valuation_layers"),
     path("reports/slow-moving/", valuation_views.SlowMovingView.as_view(), name="report_slow_moving"),
