@@ -13,4 +13,5 @@ class InventoryConfig(AppConfig):
             checks,  # noqa: F401  (check-books: stock equals moves)
             checks_valuation,  # noqa: F401  (check-books: valuation equals layers and the ledger)
             menu,  # noqa: F401  (registers the module's menu entries)
+            notifications,  # noqa: F401  (the "stock below reorder point" notification kind)
         )

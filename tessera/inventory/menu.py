@@ -52,5 +52,3 @@ from .views.stock_report import stock_by_warehouse_card  # noqa: E402
 register(Module(code="inventory", name=gettext_lazy("Inventory"), order=30, menu=[
     MenuEntry(gettext_lazy("Stock by warehouse"), "inventory:stock_by_warehouse", "inventory.view_stockquant"),
 ], cards=[stock_by_warehouse_card]))
-
-from . import notifications  # noqa: E402,F401  (the "stock below reorder point" notification kind)

@@ -40,6 +40,7 @@ from tessera.products.services.uoms import as_decimal, uom_convert, uom_quantity
 from ..choices import MOVE_TRANSITIONS, VALUED_USAGES, LocationUsage, MoveState
 from ..models import Location, Lot, StockMove, StockMoveLine, StockQuant
 from .lots import lot_get_or_create
+from .replenishment import reorder_point_check
 from .valuation import valuation_move_done
 
 ZERO = Decimal("0")
@@ -600,6 +601,7 @@ def move_done(*, actor, move: StockMove, lines: list[dict] | None = None) -> Sto
         audit.record_transition(move, from_state=from_state, to_state=MoveState.DONE)
         events.emit("inventory.move.done", company=move.company, obj=move, payload=_payload(move))
         valuation_move_done(actor=actor, move=move)
+        reorder_point_check(move=move)
         if backorder is not None:
             if backorder.state != MoveState.DRAFT:
                 if _reserves(backorder):
