@@ -8,13 +8,9 @@ decimal strings; dates YYYY-MM-DD (a bad one answers 400 validation_error naming
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
-from tessera.core.api.base import ApiView
-from tessera.core.exports import export_response
+from tessera.core.api.reports import ReportApiView, report_schema
 
 from .. import report_tables as tables
 from .. import report_tables_partners as partner_tables
@@ -29,7 +25,6 @@ from ..reports import (
 )
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
-FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description=_("With ?format=csv, xlsx or pdf: the file."))
 
 
 # --- Query parameters -------------------------------------------------------------------------
@@ -153,39 +148,13 @@ class StatementSerializer(serializers.Serializer):
 
 # --- Views -------------------------------------------------------------------------------------
 
-class ReportView(ApiView):
+class ReportView(ReportApiView):
     module = "accounting"
     required_permission = REPORT_PERMISSION
     query_serializer = ReportQuerySerializer
-    output_serializer = None
-
-    def perform_content_negotiation(self, request, force=False):
-        # `?format=csv|xlsx|pdf` asks for a file made here, not for one of DRF's renderers.
-        return super().perform_content_negotiation(request, force=True)
-
-    def query(self, request) -> dict:
-        serializer = self.query_serializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def build(self, request, params: dict):
-        raise NotImplementedError
-
-    def table(self, report):
-        raise NotImplementedError
-
-    def get(self, request):
-        params = self.query(request)
-        report = self.build(request, params)
-        if params["format"] != "json":
-            return export_response(self.table(report), params["format"])
-        return Response(self.output_serializer(report).data)
 
 
-def _schema(query, output, summary):
-    return extend_schema(parameters=[query], responses={(200, "application/json"): output,
-                                                        (200, "application/octet-stream"): FILE_RESPONSE},
-                         summary=summary)
+_schema = report_schema
 
 
 class TrialBalanceView(ReportView):

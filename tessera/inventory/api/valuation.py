@@ -11,13 +11,9 @@ inventory module active; a bad parameter answers 400 validation_error naming it.
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
-from tessera.core.api.base import ApiView
-from tessera.core.exports import export_response
+from tessera.core.api.reports import ReportApiView, report_schema
 from tessera.products.models import Product, ProductCategory
 
 from .. import report_tables_valuation as tables
@@ -27,7 +23,6 @@ from ..reports import GROUPS, VALUATION_PERMISSION, product_layers, slow_moving,
 MONEY = {"max_digits": 20, "decimal_places": 2}
 QUANTITY = {"max_digits": 20, "decimal_places": 4}
 COST = {"max_digits": 20, "decimal_places": 6}
-FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description=_("With ?format=csv, xlsx or pdf: the file."))
 FORMATS = ["json", "csv", "xlsx", "pdf"]
 
 
@@ -180,36 +175,13 @@ class SlowMovingSerializer(serializers.Serializer):
 
 # --- Views -------------------------------------------------------------------------------------
 
-class ValuationReportView(ApiView):
+class ValuationReportView(ReportApiView):
     module = "inventory"
     required_permission = VALUATION_PERMISSION
     query_serializer = AsOfQuerySerializer
-    output_serializer = None
-
-    def perform_content_negotiation(self, request, force=False):
-        # `?format=csv|xlsx|pdf` asks for a file made here, not for one of DRF's renderers.
-        return super().perform_content_negotiation(request, force=True)
-
-    def build(self, request, params: dict):
-        raise NotImplementedError
-
-    def table(self, report):
-        raise NotImplementedError
-
-    def get(self, request):
-        serializer = self.query_serializer(data=request.query_params, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
-        report = self.build(request, params)
-        if params["format"] != "json":
-            return export_response(self.table(report), params["format"])
-        return Response(self.output_serializer(report).data)
 
 
-def _schema(query, output, summary):
-    return extend_schema(parameters=[query], responses={(200, "application/json"): output,
-                                                        (200, "application/octet-stream"): FILE_RESPONSE},
-                         summary=summary)
+_schema = report_schema
 
 
 class ValuationView(ValuationReportView):
