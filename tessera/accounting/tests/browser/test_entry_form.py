@@ -13,8 +13,8 @@ def sign_in(page, base_url, username):
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 def test_the_totals_follow_the_typing_and_save_and_post_posts(page, live_server, ledger, accountant):
@@ -45,8 +45,8 @@ def test_the_totals_follow_the_typing_and_save_and_post_posts(page, live_server,
     assert page.inner_text("#total-difference") == "0.00"
     assert page.inner_text("#balance-state") == "Balanced"
 
-    page.click("[data-testid=save-and-post]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("[data-testid=save-and-post]")
 
     entry = JournalEntry.objects.get()
     assert entry.state == "posted"
@@ -71,6 +71,6 @@ def test_a_removed_line_leaves_the_totals_and_is_not_saved(page, live_server, le
     page.locator("#entry-lines-body tr.entry-line").nth(2).locator("[data-remove-line]").click()
 
     assert page.inner_text("#total-difference") == "0.00"
-    page.click("button[name=save]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=save]")
     assert JournalEntry.objects.get().lines.count() == 2
