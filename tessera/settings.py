@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tessera.products",
     "tessera.accounting",
     "tessera.inventory",
+    "tessera.purchasing",
 ]
 
 MIDDLEWARE = [

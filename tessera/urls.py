@@ -13,6 +13,7 @@ urlpatterns = [
     path("products/", include("tessera.products.urls")),
     path("accounting/", include("tessera.accounting.urls")),
     path("inventory/", include("tessera.inventory.urls")),
+    path("purchasing/", include("tessera.purchasing.urls")),
     path("api/v1/", include("tessera.core.api.urls")),
 ]
 if settings.DEBUG:

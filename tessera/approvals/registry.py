@@ -12,7 +12,12 @@ An app registers each document type that may need approval (from its AppConfig.r
              requester=lambda invoice: ...,               # the user the document belongs to (or None)
              url=lambda invoice: reverse("accounting:invoice_detail", args=[invoice.pk]),
              kinds={"supplier_invoice": _("Supplier invoice")}, kind=lambda invoice: invoice.kind,
-             submittable=lambda invoice: invoice.state == "draft")
+             submittable=lambda invoice: invoice.state == "draft",
+             on_decided=lambda invoice, state: ...)          # optional: the document follows the decision
+
+`on_decided(document, state)` runs in the deciding transaction (the request locked) when a request ends
+"approved", "rejected" or "withdrawn", so a document with its own approval states (a purchase order:
+submitted -> approved) moves with the request whichever screen or endpoint decided it.
 
 A field is `(label, getter)` (text), `(label, getter, type)` or `(label, getter, "reference", model label)`;
 types are "number", "text" and "reference" (a record: conditions name it by code, name or id). A
@@ -71,6 +76,7 @@ class DocumentType:
     kind: Callable[[object], str] | None = None
     submittable: Callable[[object], bool] | None = None
     submit_permission: str = ""  # default: the model's change permission
+    on_decided: Callable | None = None  # (document, state) when a request ends approved/rejected/withdrawn
 
     @property
     def model(self):
@@ -124,7 +130,7 @@ def _field(name: str, spec) -> DocumentField:
 def register(model_label: str, *, label, amount: Callable, summary: Callable, url: Callable,
              requester: Callable | None = None, fields: dict | None = None, kinds: dict | None = None,
              kind: Callable | None = None, submittable: Callable | None = None,
-             submit_permission: str = "") -> DocumentType:
+             submit_permission: str = "", on_decided: Callable | None = None) -> DocumentType:
     """Make a document type approvable (see the module docstring). Registering again replaces it."""
     key = model_label.lower()
     fields = {name: _field(name, spec) for name, spec in (fields or {}).items()}
@@ -132,7 +138,8 @@ def register(model_label: str, *, label, amount: Callable, summary: Callable, ur
         raise ValueError("'amount' is built in: pass it as `amount`")
     DOCUMENTS[key] = DocumentType(key=key, label=label, amount=amount, summary=summary, url=url,
                                   requester=requester, fields=fields, kinds=dict(kinds or {}), kind=kind,
-                                  submittable=submittable, submit_permission=submit_permission)
+                                  submittable=submittable, submit_permission=submit_permission,
+                                  on_decided=on_decided)
     return DOCUMENTS[key]
 
 

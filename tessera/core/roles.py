@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 ALL = ("view", "add", "change", "delete", "approve", "post", "reverse", "cancel", "close", "reopen", "confirm",
-       "reconcile")
+       "reconcile", "submit", "receive", "bill", "convert", "award")
 READ = ("view",)
 WRITE = ("view", "add", "change", "delete")
 BUSINESS_APPS = ("partners", "products", "accounting", "inventory", "purchasing", "sales", "hr",
@@ -23,17 +23,21 @@ ROLES: dict[str, tuple] = {
     "accountant": (
         _("Accountant"), _("Keeps the books: entries, invoices, payments."),
         [("accounting", WRITE + ("post", "reverse", "confirm", "reconcile")), ("partners", WRITE), ("products", READ),
-         ("inventory", READ),
+         ("inventory", READ), ("purchasing", READ), ("purchasing.purchaseorder", ("view", "bill")),
+         ("purchasing.billline", WRITE), ("purchasing.billmatch", READ),
          ("core.currency", READ), ("core.exchangerate", WRITE)],
     ),
     "accounting_manager": (
         _("Accounting manager"), _("Approves, posts and closes periods; sees every ledger."),
         [("accounting", ALL), ("partners", WRITE), ("products", READ), ("inventory", READ), ("core.currency", WRITE),
-         ("core.exchangerate", WRITE), ("core.sequence", READ)],
+         ("core.exchangerate", WRITE), ("core.sequence", READ), ("purchasing", READ),
+         ("purchasing.purchaseorder", ("view", "bill")), ("purchasing.billline", WRITE),
+         ("purchasing.billmatch", ("view", "approve")), ("purchasing.purchasesettings", WRITE)],
     ),
     "purchaser": (
         _("Purchaser"), _("Raises requisitions, requests for quotation and purchase orders."),
-        [("purchasing", WRITE + ("confirm",)), ("partners", WRITE), ("products", READ), ("inventory", READ)],
+        [("purchasing", WRITE + ("submit", "confirm", "convert", "award", "receive", "bill")), ("partners", WRITE),
+         ("products", READ), ("inventory", READ), ("purchasing.billmatch", READ)],
     ),
     "purchasing_manager": (
         _("Purchasing manager"), _("Approves purchases and manages suppliers."),
@@ -49,13 +53,17 @@ ROLES: dict[str, tuple] = {
     ),
     "warehouse_clerk": (
         _("Warehouse clerk"), _("Receives, delivers, transfers and counts stock."),
-        [("inventory", WRITE + ("post", "confirm", "cancel")), ("products", READ), ("partners", READ)],
+        [("inventory", WRITE + ("post", "confirm", "cancel")), ("products", READ), ("partners", READ),
+         ("purchasing.purchaseorder", ("view", "receive")), ("purchasing.purchaseorderline", READ),
+         ("purchasing.receipt", READ), ("purchasing.receiptline", READ),
+         ("purchasing.supplierreturn", WRITE + ("post",)), ("purchasing.supplierreturnline", WRITE)],
     ),
     "hr_officer": (_("HR officer"), _("Keeps employee records, leave, attendance and payroll."), [("hr", ALL)]),
     "employee": (
         _("Employee (self-service)"), _("Sees their own records and requests leave and expenses."),
         [("hr.leaverequest", ("view", "add")), ("hr.expenseclaim", ("view", "add")),
-         ("hr.attendance", ("view", "add"))],
+         ("hr.attendance", ("view", "add")), ("purchasing.requisition", WRITE + ("submit",)),
+         ("purchasing.requisitionline", WRITE), ("products", READ), ("inventory.warehouse", READ)],
     ),
     "auditor": (
         _("Auditor"), _("Reads everything, changes nothing; searches the audit trail."),

@@ -32,6 +32,7 @@ from tessera.core.services.base import validate
 from tessera.core.services.currency import currency_rate, currency_round
 from tessera.core.services.numbering import sequence_default, sequence_next_number
 
+from .. import hooks
 from ..choices import CUSTOMER_KINDS, AccountRole, InvoiceKind, InvoiceState, JournalKind, TaxKind
 from ..models import Account, Invoice, InvoiceLine, Journal, Tax
 from .ledger import _amount, _assign, _foreign_errors, _related, entry_post_new
@@ -443,7 +444,14 @@ def _entry_lines(invoice: Invoice, built, result) -> list[dict]:
     label = invoice.number
     rows = [row(control_account(company, invoice.kind), sign * invoice.total, label)]
     for line, _line_taxes in built:
-        rows.append(row(line.account, -sign * line.subtotal, line.description, line.cost_center))
+        line_row = row(line.account, -sign * line.subtotal, line.description, line.cost_center)
+        parts = hooks.line_split(invoice, line, line_row["amount"])
+        if parts is None:
+            rows.append(line_row)
+            continue
+        for account, amount, description in parts:  # in base currency: no amount_currency on the parts
+            rows.append({**line_row, "account": account, "amount": amount, "description": description[:255],
+                         "currency": None, "amount_currency": None})
     for item in result.taxes:
         if item.amount:
             role = AccountRole.TAX_OUTPUT if item.tax.kind == TaxKind.SALES else AccountRole.TAX_INPUT
@@ -500,6 +508,8 @@ def _post_locked(actor, invoice: Invoice) -> Invoice:
         settled = min(original.residual, invoice.total)
         invoice_settle(original, settled)
         invoice_settle(invoice, settled)
+    for hook in hooks.POSTED:
+        hook(invoice)
     return invoice
 
 
@@ -519,6 +529,8 @@ def invoice_post(*, actor, invoice: Invoice) -> Invoice:
             "company", "partner", "currency", "payment_term", "journal").get(pk=invoice.pk)
         if locked.state == InvoiceState.DRAFT:
             approval_check(locked)
+            for guard in hooks.POST_GUARDS:
+                guard(locked)
         return _post_locked(actor, locked)
 
 
@@ -553,6 +565,8 @@ def invoice_cancel(*, actor, invoice: Invoice, date: datetime.date | None = None
                                  "posted invoice with nothing paid can.")
                                % {"number": invoice, "state": invoice.get_state_display()})
         audit.record_transition(invoice, from_state=before, to_state=InvoiceState.CANCELLED)
+        for hook in hooks.CANCELLED:
+            hook(invoice)
         events.emit("accounting.invoice.cancelled", company=invoice.company, obj=invoice,
                     payload={"number": invoice.number})
     return invoice

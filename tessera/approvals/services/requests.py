@@ -311,6 +311,7 @@ def _advance(request: ApprovalRequest, now) -> None:
         request.state, request.decided_at = RequestState.APPROVED, now
         request.save(update_fields=["state", "decided_at"])
         audit.record_transition(request, from_state=RequestState.PENDING, to_state=RequestState.APPROVED)
+        _notify_document(request)
         _emit(request, "approved")
         return
     before = request.current_level
@@ -363,6 +364,17 @@ def _close(request: ApprovalRequest, state: str, now) -> None:
     request.state, request.decided_at = state, now
     request.save(update_fields=["state", "decided_at"])
     audit.record_transition(request, from_state=RequestState.PENDING, to_state=state)
+    _notify_document(request)
+
+
+def _notify_document(request: ApprovalRequest) -> None:
+    """Let the document follow the decision (its type's `on_decided`), in this transaction."""
+    definition = document_type(request.document_type)
+    if definition is None or definition.on_decided is None:
+        return
+    document = definition.model._default_manager.filter(pk=request.object_id).first()
+    if document is not None:
+        definition.on_decided(document, request.state)
 
 
 def _emit(request: ApprovalRequest, what: str, **extra) -> None:
