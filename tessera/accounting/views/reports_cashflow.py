@@ -41,7 +41,7 @@ class CashPositionForm(forms.Form):
 class CashFlowView(ReportScreen):
     title = gettext_lazy("Cash-flow statement")
     form_class = CashFlowForm
-    template_name = "accounting/reports/cash_flow.html"
+    template_name = "accounting/reports/report.html"
 
     def defaults(self):
         today = timezone.localdate()
