@@ -405,8 +405,10 @@ class ReceiptLine(CompanyOwned):
 class BillLine(CompanyOwned):
     """Ties a supplier invoice (or credit note) line to the order line it bills (or credits)."""
 
-    invoice_line = models.OneToOneField("accounting.InvoiceLine", on_delete=models.CASCADE, related_name="+",
-                                        verbose_name=_("invoice line"))
+    # SET_NULL: accounting's invoice_update replaces a draft's lines; the link survives and is tied again to
+    # the new line of the same product (purchasing.services.bills.bill_relink).
+    invoice_line = models.OneToOneField("accounting.InvoiceLine", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("invoice line"))
     invoice = models.ForeignKey("accounting.Invoice", on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("bill"))
     order_line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="bill_lines",
