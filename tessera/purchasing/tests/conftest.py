@@ -1,7 +1,7 @@
 """The purchasing tests' world (shared by every purchasing test; build on it, do not re-create it).
 
 ACME (base CNY) with the Chinese enterprise chart installed (accounts with roles: 1002 bank, 1405
-inventory, 2202 payable, 220202 GR/IR, 22210101-style input VAT ...; taxes 进项税 13%; journals PUR, BNK,
+inventory, 220201 payable, 220202 GR/IR, 22210101 input VAT ...; taxes 进项税 13%; journals PUR, BNK,
 STK ...), fiscal years 2025-2027 open, modules accounting/inventory/purchasing/approvals live; warehouse
 WH (stock location WH/Stock); units pcs and box (= 12 pcs); products: widget (stock, average cost,
 bought by the box, 13% input VAT), tea (stock, FIFO, lot-tracked, kg), phone (stock, serial-tracked),
