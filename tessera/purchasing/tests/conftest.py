@@ -65,11 +65,14 @@ class Purchasing:
         return account_by_role(self.company, role)
 
     def balance(self, code_or_role: str) -> Decimal:
-        """Debit - credit of posted lines on the account with this code (or role)."""
-        account = (Account.objects.filter(company=self.company, code=code_or_role).first()
-                   or self.account(code_or_role))
-        totals = JournalEntryLine.objects.filter(account=account, entry__state="posted").aggregate(
-            debit=Sum("debit"), credit=Sum("credit"))
+        """Debit - credit of posted lines on the account with this code and its sub-accounts ("2202" is
+        应付账款 with 220201 payable and 220202 GR/IR below it), or on the account of this role."""
+        if Account.objects.filter(company=self.company, code=code_or_role).exists():
+            lines = JournalEntryLine.objects.filter(account__company=self.company,
+                                                    account__code__startswith=code_or_role)
+        else:
+            lines = JournalEntryLine.objects.filter(account=self.account(code_or_role))
+        totals = lines.filter(entry__state="posted").aggregate(debit=Sum("debit"), credit=Sum("credit"))
         return (totals["debit"] or Decimal("0")) - (totals["credit"] or Decimal("0"))
 
 
