@@ -1,0 +1,63 @@
+"""Purchase orders in the rest of Tessera: the approvals document type (on_decided moves the order)."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from tessera.approvals.registry import NUMBER, REFERENCE, TEXT, register
+from tessera.core.errors import NotFound
+from tessera.core.services.currency import currency_convert
+
+from ..choices import OrderState
+
+
+def order_amount(order) -> Decimal:
+    """The order's total in the company's currency at the order date's rate (the total when none is set)."""
+    company = order.company
+    if order.currency_id == company.base_currency_id:
+        return order.total
+    try:
+        return currency_convert(amount=order.total, currency=order.currency, quote=company.base_currency, on=order.date)
+    except NotFound:
+        return order.total
+
+
+def order_categories(order) -> list:
+    return [line.product.category for line in order.lines.select_related("product__category")]
+
+
+def order_max_discount(order) -> Decimal:
+    return max((line.discount for line in order.lines.all()), default=Decimal("0"))
+
+
+def order_summary(order) -> str:
+    amount = f"{order.currency.code} {number_format(order.total, 2, force_grouping=True)}"
+    parts = [order.partner.name, amount, order.warehouse.name]
+    if order.reference:
+        parts.append(order.reference)
+    return " · ".join(str(part) for part in parts)
+
+
+def _on_decided(order, state: str) -> None:
+    from ..services.orders import order_follow_decision
+
+    order_follow_decision(order, state)
+
+
+register(
+    "purchasing.purchaseorder", label=_("Purchase order"), amount=order_amount, summary=order_summary,
+    url=lambda order: reverse("purchasing:order_detail", args=[order.pk]),
+    requester=lambda order: order.buyer,
+    submittable=lambda order: order.state == OrderState.DRAFT,
+    submit_permission="purchasing.submit_purchaseorder",
+    on_decided=_on_decided,
+    fields={
+        "partner": (_("Supplier"), lambda order: order.partner, REFERENCE, "partners.partner"),
+        "warehouse": (_("Warehouse"), lambda order: order.warehouse, REFERENCE, "inventory.warehouse"),
+        "product_category": (_("Product category"), order_categories, REFERENCE, "products.productcategory"),
+        "discount": (_("Discount % (highest of the lines)"), order_max_discount, NUMBER),
+        "currency": (_("Currency"), lambda order: order.currency.code, TEXT),
+    },
+)
