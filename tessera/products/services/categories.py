@@ -20,7 +20,8 @@ from tessera.core.permissions import require
 from tessera.core.services.base import assign, validate
 
 from ..choices import CostingMethod
-from ..models import ProductCategory
+from ..guards import costing_change_check
+from ..models import Product, ProductCategory
 from .common import changed, delete_unused, in_company, save, values_of
 
 ACCOUNT_FIELDS = ("income_account", "expense_account", "inventory_account", "price_difference_account",
@@ -143,6 +144,35 @@ def _check_accounts(category: ProductCategory, before: dict) -> None:
         raise ValidationFailed(fields=errors)
 
 
+def _effective_costing_method(category: ProductCategory) -> str:
+    return category_setting(category, "costing_method") or DEFAULT_COSTING_METHOD.value
+
+
+def inheriting_category_ids(category: ProductCategory) -> set[int]:
+    """The category and the categories below it that take their costing method from it (none of the
+    categories on the way down sets its own)."""
+    rows = ProductCategory.objects.filter(company_id=category.company_id).values_list("pk", "parent_id",
+                                                                                      "costing_method")
+    children: dict[int, list[tuple[int, str]]] = {}
+    for pk, parent_id, method in rows:
+        children.setdefault(parent_id, []).append((pk, method))
+    found, frontier = {category.pk}, [category.pk]
+    while frontier:
+        node = frontier.pop()
+        for pk, method in children.get(node, []):
+            if not method and pk not in found:
+                found.add(pk)
+                frontier.append(pk)
+    return found
+
+
+def _check_costing_change(category: ProductCategory) -> None:
+    """The products whose effective costing method follows the category may change it (no valued stock)."""
+    names = dict(Product.objects.filter(category_id__in=inheriting_category_ids(category), costing_method="")
+                 .values_list("pk", "sku"))
+    costing_change_check(list(names), describe=lambda pk: names[pk])
+
+
 def _clean(category: ProductCategory, before: dict) -> None:
     category.name = (category.name or "").strip()
     category.name_en = (category.name_en or "").strip()
@@ -175,18 +205,22 @@ def product_category_create(*, actor, company: Company, data: dict) -> ProductCa
 def product_category_update(*, actor, category: ProductCategory, data: dict,
                             company: Company | None = None) -> ProductCategory:
     """Change a category under a row lock. A new parent must be of the same company and not below the
-    category itself; accounts newly chosen are checked as at creation. Raises NotFound, PermissionDenied,
-    ValidationFailed."""
+    category itself; accounts newly chosen are checked as at creation. A change of the costing method its
+    products inherit (its own, or through a new parent) is refused while one of those products has stock
+    valued with the old method (products.guards). Raises NotFound, PermissionDenied, ValidationFailed."""
     in_company(category, company)
     require(actor, "products.change_productcategory", category.company)
     with transaction.atomic():
         locked = ProductCategory.objects.select_for_update().get(pk=category.pk)
         before = values_of(locked, CATEGORY_FIELDS)
+        method_before = _effective_costing_method(locked)
         assign(locked, data, CATEGORY_FIELDS)
         if locked.parent_id != before["parent"] and locked.parent_id:
             # Lock the whole tree of the company: two moves at once could otherwise make a cycle.
             list(ProductCategory.objects.select_for_update().filter(company_id=locked.company_id).order_by("pk"))
         _clean(locked, before)
+        if _effective_costing_method(locked) != method_before:
+            _check_costing_change(locked)
         save(locked, lambda: _check_name(locked))
     return locked
 

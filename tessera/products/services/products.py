@@ -20,6 +20,7 @@ from tessera.core.permissions import require
 from tessera.core.services.base import assign, validate
 
 from ..choices import ProductType, Tracking
+from ..guards import costing_change_check
 from ..models import Product
 from .categories import ACCOUNT_FIELDS, DEFAULT_COSTING_METHOD, Setting, category_setting_origin
 from .common import changed, delete_unused, in_company, references, save, values_of
@@ -190,19 +191,25 @@ def _check_version(product: Product, version: int | None) -> None:
 def product_update(*, actor, product: Product, data: dict, company: Company | None = None,
                    version: int | None = None) -> Product:
     """Change a product under a row lock; `version` (the one the caller read) refuses a save over someone
-    else's change. Once other records refer to the product, its type and unit are fixed.
+    else's change. Once other records refer to the product, its type and unit are fixed; its effective
+    costing method (its own, or through a new category) is fixed while stock is valued with it (the guards
+    of products.guards, which inventory registers).
 
     Raises NotFound (another company's product), PermissionDenied, InvalidState (409, stale version),
-    ValidationFailed (as at creation; a used product's type or unit). Nothing is written on failure."""
+    ValidationFailed (as at creation; a used product's type or unit; a costing method change while the
+    product has stock on hand or valuation layers with remaining quantity). Nothing is written on failure."""
     in_company(product, company)
     require(actor, "products.change_product", product.company)
     with transaction.atomic():
         locked = _lock(product)
         _check_version(locked, version)
         before = values_of(locked, PRODUCT_FIELDS - {"image"})
+        method_before = product_costing_method(locked).value
         assign(locked, data, PRODUCT_FIELDS)
         _take_image(locked, data)
         _clean(locked, before)
+        if product_costing_method(locked).value != method_before:
+            costing_change_check([locked.pk], describe=lambda pk: str(locked))
         fixed = [name for name in ("type", "uom") if changed(locked, before, name)]
         if fixed:
             used_by = references(locked)
