@@ -18,10 +18,11 @@ from tessera.core.services.base import assign, validate
 
 from .models import Partner, PaymentTerm, TermBasis
 from .selectors import normalise_tax_id, partner_duplicates, partner_name_key
+from .services_details import MAIN_FIELDS, main_values_write, partner_tags_set
 
 PARTNER_FIELDS = {
     "code", "name", "is_customer", "is_supplier", "country", "tax_id", "address", "contact_name", "phone", "email",
-    "currency", "payment_term", "credit_limit", "bank_name", "bank_account", "notes", "is_active",
+    "currency", "payment_term", "credit_limit", "bank_name", "bank_account", "notes", "is_active", "tags",
 }
 PAYMENT_TERM_FIELDS = {"code", "name", "basis", "days", "discount_percent", "discount_days", "is_active"}
 
@@ -114,39 +115,62 @@ def _clean_partner(partner: Partner) -> None:
     validate(partner)
 
 
+def _split(data: dict) -> tuple[dict, dict, object]:
+    """The partner's own fields, its main values (written through to the default rows), its tags (or None)."""
+    data = dict(data)
+    unknown = set(data) - PARTNER_FIELDS
+    if unknown:
+        assign(Partner(), {name: data[name] for name in unknown}, set())  # raises the usual field errors
+    main = {name: data.pop(name) for name in list(data) if name in MAIN_FIELDS}
+    return data, main, data.pop("tags", None)
+
+
 def partner_create(*, actor, company: Company, data: dict, allow_duplicate: bool = False) -> Partner:
     """Create a partner in `company`. The tax id is kept upper-case; a Chinese partner's must be a valid
-    unified social credit code (统一社会信用代码).
+    unified social credit code (统一社会信用代码). Main values sent (`address`, `contact_name`, `phone`,
+    `email`, `bank_name`, `bank_account`) become the default invoice address, primary contact and
+    default bank account (services_details.main_values_write); `tags` are the company's tags.
 
     Raises PermissionDenied, ValidationFailed (field errors), and PossibleDuplicate (409) when a partner
-    with the same tax id or a near-identical name exists, unless `allow_duplicate`.
+    with the same tax id or a near-identical name exists, unless `allow_duplicate`. Nothing is written
+    on any error.
     """
     require(actor, "partners.add_partner", company)
+    own, main, tags = _split(data)
     partner = Partner(company=company)
-    assign(partner, data, PARTNER_FIELDS)
+    assign(partner, own, PARTNER_FIELDS)
     _clean_partner(partner)
     if not allow_duplicate:
         _refuse_duplicates(partner)
-    _save(Partner, partner)
+    with transaction.atomic():
+        _save(Partner, partner)
+        main_values_write(partner=partner, values=main)
+        if tags is not None:
+            partner_tags_set(partner=partner, tags=tags)
     return partner
 
 
 def partner_update(*, actor, partner: Partner, data: dict, company: Company | None = None,
                    allow_duplicate: bool = False) -> Partner:
     """Change a partner under a row lock. The code never changes; a new name or tax id is checked for
-    duplicates as at creation. Raises NotFound (another company's partner), PermissionDenied,
-    ValidationFailed, PossibleDuplicate."""
+    duplicates as at creation; changed main values write through to the default rows (see
+    partner_create); `tags`, when sent, replace the partner's tags. Raises NotFound (another company's
+    partner), PermissionDenied, ValidationFailed, PossibleDuplicate; nothing is written on any error."""
     _in_company(partner, company)
     require(actor, "partners.change_partner", partner.company)
+    own, main, tags = _split(data)
     with transaction.atomic():
         locked = Partner.objects.select_for_update().select_related("company").get(pk=partner.pk)
-        _keep_code(locked, data)
+        _keep_code(locked, own)
         before = (partner_name_key(locked.name), locked.tax_id)
-        assign(locked, data, PARTNER_FIELDS)
+        assign(locked, own, PARTNER_FIELDS)
         _clean_partner(locked)
         if not allow_duplicate and (partner_name_key(locked.name), locked.tax_id) != before:
             _refuse_duplicates(locked)
         _save(Partner, locked)
+        main_values_write(partner=locked, values=main)
+        if tags is not None:
+            partner_tags_set(partner=locked, tags=tags)
     return locked
 
 

@@ -3,7 +3,7 @@
 import factory
 
 from tessera.core.validators import uscc_check_char
-from tessera.partners.models import Partner, PaymentTerm
+from tessera.partners.models import Partner, PartnerTag, PaymentTerm
 
 
 def uscc(first17: str = "91310000MA1FL0001") -> str:
@@ -30,3 +30,11 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Partner number {n} trading")
     is_customer = True
     country = "CN"
+
+
+class PartnerTagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerTag
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+
