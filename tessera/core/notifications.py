@@ -125,10 +125,10 @@ def event_record(event):
 
 
 def can_view(user, record) -> bool:
-    """May `user` see `record` (its model's view permission in its company)?"""
-    from .permissions import check, perm_name
+    """May `user` see `record` (its model's view permission in its company, or a record grant)?"""
+    from .permissions import check_view
 
-    return bool(check(user, perm_name(type(record), "view"), getattr(record, "company", None)))
+    return bool(check_view(user, record))
 
 
 # --- Labels of events (for "activity on records I follow" and the webhook screens) -----------------

@@ -5,6 +5,7 @@ one of the transition actions (approve, post, ...) that a model declares in Meta
 Company rules: a user acts only in companies listed on their profile (superusers in all).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
@@ -83,6 +84,36 @@ def check(user, perm: str, company=None) -> Decision:
             % {"permission": permission_label(perm), "code": perm},
         )
     return check_company(user, company)
+
+
+# --- Record grants: seeing one record without the model's view permission -----------------------------
+
+# A grant answers "may `user` see this one record although their roles do not let them see its kind?"
+# (approvals: the approver a request waits for sees the document). Grants give read access only.
+ViewGrant = Callable[[object, Model], bool]
+_view_grants: list[ViewGrant] = []
+
+
+def register_view_grant(grant: ViewGrant) -> ViewGrant:
+    """Register a record grant (once; again does nothing). Usable as a decorator."""
+    if grant not in _view_grants:
+        _view_grants.append(grant)
+    return grant
+
+
+def check_view(user, record: Model, company=None) -> Decision:
+    """May `user` see `record`: the view permission on its model in its company (or `company`), or, for an
+    active user working in that company, a registered grant for this very record. Read access only:
+    changing the record still needs the permissions of each action."""
+    company = company if company is not None else getattr(record, "company", None)
+    decision = check(user, perm_name(type(record), "view"), company)
+    if decision or not _view_grants or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return decision
+    if not check_company(user, company):
+        return decision
+    if any(grant(user, record) for grant in _view_grants):
+        return Decision(True)
+    return decision
 
 
 def require(user, perm: str, company=None) -> None:

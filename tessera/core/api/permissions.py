@@ -2,13 +2,14 @@
 
 `ActionPermission` maps a view's action to a Django permission (list/retrieve -> view, create ->
 add, partial_update -> change, destroy -> delete; custom actions declare theirs) and asks
-`core.permissions.check`, so a refusal says which permission or company rule denied it.
+`core.permissions.check`, so a refusal says which permission or company rule denied it. A GET of one
+record the user may not view by role may still be allowed by a record grant (`check_view`), per record.
 """
 
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, mixins, permissions
 
-from ..permissions import check, perm_name
+from ..permissions import check, check_company, check_view, perm_name
 from ..services.companies import module_is_active
 
 # A declared permission meaning "any signed-in user": the view or its service scopes what they see.
@@ -76,5 +77,26 @@ class ActionPermission(permissions.BasePermission):
             return True
         decision = check(user, perm, company)
         if not decision:
+            if self._may_grant(request, view, perm, company):
+                request.record_grant_refusal = decision.reason  # decided per record, in has_object_permission
+                return True
             raise exceptions.PermissionDenied(decision.reason)
         return True
+
+    @staticmethod
+    def _may_grant(request, view, perm, company) -> bool:
+        """A plain GET of one record without the view permission may still be allowed by a record grant
+        (core.permissions.check_view): only for the standard retrieve, which goes through get_object."""
+        model = view.get_model() if hasattr(view, "get_model") else None
+        return (getattr(view, "action", None) == "retrieve" and request.method in ("GET", "HEAD")
+                and model is not None and perm == perm_name(model, "view")
+                and getattr(type(view), "retrieve", None) is mixins.RetrieveModelMixin.retrieve
+                and bool(check_company(request.user, company)))
+
+    def has_object_permission(self, request, view, obj):
+        refusal = getattr(request, "record_grant_refusal", None)
+        if refusal is None:
+            return True
+        if check_view(request.user, obj, getattr(request, "company", None)):
+            return True
+        raise exceptions.PermissionDenied(refusal)

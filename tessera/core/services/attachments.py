@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from .. import events
 from ..errors import InvalidState, NotFound, ValidationFailed
 from ..models import Attachment
-from ..permissions import check, perm_name, require
+from ..permissions import check, check_view, perm_name, require
 
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -149,7 +149,7 @@ def attachments_of(record):
 
 
 def attachment_can_view(user, record) -> bool:
-    return bool(check(user, perm_name(type(record), "view"), _company_of(record)))
+    return bool(check_view(user, record, _company_of(record)))
 
 
 def attachment_can_change(user, record) -> bool:

@@ -33,7 +33,7 @@ from django.views import View
 
 from .. import errors
 from ..menu import MODULES
-from ..permissions import check, perm_name, require
+from ..permissions import check, check_view, perm_name, require
 from ..selectors import record_history, scoped
 from ..services.companies import module_is_active
 from .panels import render_panels
@@ -399,6 +399,26 @@ class DetailView(Screen):
     show_history = True
     show_attachments = None  # None: on for company-owned business records
     show_activity = None  # the Activity tab (timeline, comments, follow); None: on for company business records
+
+    granted = False  # True when the page opened through a record grant (check_view), read-only
+
+    def check_access(self) -> None:
+        """The view permission, or a record grant for this very record (an approver the document's approval
+        waits for): such a visitor sees the page, and the actions' own permissions still hide every button."""
+        try:
+            super().check_access()
+        except errors.PermissionDenied:
+            if not self.granted_record():
+                raise
+            self.granted = True
+
+    def granted_record(self) -> bool:
+        if (self.request.method not in ("GET", "HEAD") or self.model is None or "pk" not in self.kwargs
+                or self.get_permission() != perm_name(self.model, "view")
+                or not module_is_active(self.company, self.module)):
+            return False
+        found = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        return found is not None and bool(check_view(self.request.user, found, self.company))
 
     def attachments_shown(self) -> bool:
         if self.show_attachments is not None:

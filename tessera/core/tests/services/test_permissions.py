@@ -63,3 +63,46 @@ def test_effective_permissions_combine_roles(make_user):
 
     assert permissions["core.currency"] == {"view", "add", "change", "delete"}
     assert permissions["core.sequence"] == {"view"}
+
+
+# --- Record grants (check_view) -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def grant_for(monkeypatch):
+    """Only a fake grant: it lets the given users see the given records."""
+    from tessera.core import permissions
+
+    allowed: set[tuple[int, int]] = set()
+    monkeypatch.setattr(permissions, "_view_grants", [])
+    permissions.register_view_grant(lambda user, record: (user.pk, record.pk) in allowed)
+    return allowed
+
+
+@pytest.mark.django_db
+def test_a_grant_lets_one_user_see_one_record(make_user, company, grant_for):
+    from tessera.core.models import WebhookSubscription
+    from tessera.core.permissions import check_view
+
+    first = WebhookSubscription.objects.create(company=company, url="https://example.com/a", secret="s")
+    second = WebhookSubscription.objects.create(company=company, url="https://example.com/b", secret="s")
+    clerk = make_user("warehouse_clerk", username="clerk-grant")
+    grant_for.add((clerk.pk, first.pk))
+
+    assert check_view(clerk, first)
+    assert check_view(clerk, second).reason.startswith("Your roles do not grant the permission")
+    assert not check(clerk, "core.change_webhooksubscription", company)
+
+
+@pytest.mark.django_db
+def test_a_grant_does_not_cross_companies_or_wake_disabled_users(make_user, company, other_company, grant_for):
+    from tessera.core.models import WebhookSubscription
+    from tessera.core.permissions import check_view
+
+    record = WebhookSubscription.objects.create(company=other_company, url="https://example.com/a", secret="s")
+    outsider = make_user("warehouse_clerk", username="clerk-acme", companies=[company])
+    disabled = make_user("warehouse_clerk", username="clerk-off", companies=[other_company], is_active=False)
+    grant_for.update({(outsider.pk, record.pk), (disabled.pk, record.pk)})
+
+    assert not check_view(outsider, record)
+    assert check_view(disabled, record).reason == "Your account is disabled."
