@@ -1,4 +1,4 @@
-"""Reads of partners and payment terms, scoped to the user's company; likely duplicates of a partner."""
+"""Reads of partners, payment terms and partner tags, scoped to the user's company; likely duplicates of a partner."""
 
 import re
 import unicodedata
@@ -8,12 +8,17 @@ from django.db.models import QuerySet
 from tessera.core.models import Company
 from tessera.core.selectors import model_list
 
-from .models import Partner, PaymentTerm
+from .models import Partner, PartnerTag, PaymentTerm
 
 
 def partner_list(user, company: Company | None) -> QuerySet[Partner]:
     """The partners of `company` (PermissionDenied without partners.view_partner there)."""
     return model_list(user, Partner, company).select_related("payment_term", "currency")
+
+
+def partner_tag_list(user, company: Company | None) -> QuerySet[PartnerTag]:
+    """The partner tags of `company` (PermissionDenied without partners.view_partnertag there)."""
+    return model_list(user, PartnerTag, company)
 
 
 def payment_term_list(user, company: Company | None) -> QuerySet[PaymentTerm]:
