@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tessera.accounting.choices import InvoiceKind, InvoiceState
 from tessera.accounting.models import Invoice
-from tessera.approvals.errors import AlreadyApproved, ApprovalNotRequired
+from tessera.approvals.errors import AlreadyApproved, ApprovalNotRequired, ApprovalPending
 from tessera.approvals.models import ApprovalRequest
 from tessera.approvals.services import approval_approve, approval_check, approval_reject, approval_submit
 from tessera.approvals.services.requests import approval_withdraw
@@ -185,7 +185,8 @@ def order_delete(*, actor, order: PurchaseOrder) -> None:
 
 def order_submit(*, actor, order: PurchaseOrder) -> PurchaseOrder:
     """draft -> submitted for approval under the first matching rule, or straight to approved when no
-    rule applies (or it is approved as it is already). Raises PermissionDenied
+    rule applies (or it is approved as it is already). A request already pending (submitted from the
+    approvals panel) just moves the order to submitted. Raises PermissionDenied
     (purchasing.submit_purchaseorder), InvalidState, the approvals' 409s (approvers_missing, ...)."""
     require(actor, "purchasing.submit_purchaseorder", order.company)
     with transaction.atomic():
@@ -199,18 +200,21 @@ def order_submit(*, actor, order: PurchaseOrder) -> PurchaseOrder:
                 to_state = OrderState.SUBMITTED
             except (ApprovalNotRequired, AlreadyApproved):
                 pass
+            except ApprovalPending:
+                to_state = OrderState.SUBMITTED
         _transition(order, OrderState.DRAFT, to_state)
     return order
 
 
 def order_follow_decision(order: PurchaseOrder, state: str) -> None:
     """`on_decided` of the order's approval requests (runs in the deciding transaction): approved ->
-    the order is approved; rejected or withdrawn -> back to draft. Orders not waiting are left alone."""
+    the order is approved (also a draft whose request was submitted from the approvals panel); rejected or
+    withdrawn -> a submitted order goes back to draft. Orders past approval are left alone."""
     order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("currency").get(pk=order.pk)
-    if order.state != OrderState.SUBMITTED:
-        return
-    target = OrderState.APPROVED if state == "approved" else OrderState.DRAFT
-    _transition(order, OrderState.SUBMITTED, target, decision=state)
+    if state == "approved" and order.state in (OrderState.DRAFT, OrderState.SUBMITTED):
+        _transition(order, order.state, OrderState.APPROVED, decision=state)
+    elif state != "approved" and order.state == OrderState.SUBMITTED:
+        _transition(order, OrderState.SUBMITTED, OrderState.DRAFT, decision=state)
 
 
 def _request_of(order: PurchaseOrder, transition: str) -> ApprovalRequest:
