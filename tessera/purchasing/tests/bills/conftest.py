@@ -31,6 +31,7 @@ def received_widgets(p, boxes="10", price="60", date=TODAY):
 def bill(p, order, actor=None, **kwargs):
     """order_bill as the accountant (recorded as the bill's creator)."""
     actor = actor or p.accountant
+    kwargs.setdefault("date", TODAY)
     with acting(user=actor):
         return order_bill(actor=actor, order=order, **kwargs)
 
