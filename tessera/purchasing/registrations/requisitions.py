@@ -1,0 +1,67 @@
+"""Requisitions in the rest of Tessera: the approvals document "purchasing.requisition" (the requisition
+follows the decision through `requisition_decided`), the menu entries and the home card "requisitions to
+approve"."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tessera.approvals.registry import REFERENCE, register
+from tessera.core.menu import MenuEntry, Module
+from tessera.core.menu import register as register_module
+from tessera.core.permissions import check
+
+from ..choices import RequisitionState
+from ..services.requisitions import requisition_amount, requisition_decided
+
+
+def _categories(requisition) -> list:
+    return [line.product.category for line in requisition.lines.select_related("product__category")
+            if line.product.category_id]
+
+
+def _summary(requisition) -> str:
+    parts = [requisition.requested_by.get_full_name() or requisition.requested_by.get_username(),
+             str(requisition.warehouse), f"{requisition.company.base_currency.code} {requisition_amount(requisition)}"]
+    if requisition.description:
+        parts.append(requisition.description)
+    return " · ".join(parts)
+
+
+register(
+    "purchasing.requisition", label=gettext_lazy("Purchase requisition"), amount=requisition_amount,
+    summary=_summary, url=lambda requisition: reverse("purchasing:requisition_detail", args=[requisition.pk]),
+    requester=lambda requisition: requisition.requested_by,
+    submittable=lambda requisition: requisition.state in (RequisitionState.DRAFT, RequisitionState.REJECTED),
+    fields={
+        "warehouse": (gettext_lazy("Deliver to"), lambda requisition: requisition.warehouse, REFERENCE,
+                      "inventory.warehouse"),
+        "product_category": (gettext_lazy("Product category"), _categories, REFERENCE, "products.productcategory"),
+        "cost_center": (gettext_lazy("Cost centre"), lambda requisition: requisition.cost_center, REFERENCE,
+                        "accounting.costcenter"),
+    },
+    on_decided=requisition_decided,
+)
+
+
+def requisitions_to_approve_card(request, company):
+    """Submitted requisitions someone else raised, for those who approve them."""
+    if company is None or not check(request.user, "purchasing.approve_requisition", company):
+        return None
+    from ..models import Requisition
+
+    count = Requisition.objects.filter(company=company, state=RequisitionState.SUBMITTED) \
+        .exclude(requested_by=request.user).count()
+    return {"title": _("Requisitions to approve"), "value": count,
+            "url": reverse("purchasing:requisition_list") + "?state=submitted"}
+
+
+register_module(Module(
+    code="purchasing", name=gettext_lazy("Purchasing"), order=40,
+    menu=[
+        MenuEntry(gettext_lazy("Requisitions"), "purchasing:requisition_list", "purchasing.view_requisition"),
+        MenuEntry(gettext_lazy("Order from replenishment"), "purchasing:replenishment_requisition",
+                  "purchasing.convert_requisition"),
+    ],
+    cards=[requisitions_to_approve_card],
+))
