@@ -1,6 +1,8 @@
 """The purchasing reports as tables (core.exports.TabularReport): what the CSV, XLSX and PDF files and the
 report screens show. The figures come from purchasing.reports; this only lays them out."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from tessera.core.exports import DATE, MONEY, NUMBER, ReportColumn, TabularReport
@@ -34,7 +36,11 @@ def _period(report: Report) -> str:
 
 
 def _quantity(value):
-    return value.normalize() if value is not None else None
+    """A quantity without trailing zeros (and without an exponent: 140, not 1.4E+2)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
 def _filename(report: Report, name: str) -> str:
