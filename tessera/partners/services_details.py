@@ -353,8 +353,9 @@ def _clean_tag(tag: PartnerTag) -> None:
     taken = PartnerTag.objects.filter(company_id=tag.company_id, name__iexact=tag.name)
     if tag.pk:
         taken = taken.exclude(pk=tag.pk)
-    if tag.name and taken.exists():
-        raise ValidationFailed(fields={"name": [_("The tag %(name)s exists already.") % {"name": tag.name}]})
+    existing = taken.first() if tag.name else None
+    if existing is not None:
+        raise ValidationFailed(fields={"name": [_("The tag %(name)s exists already.") % {"name": existing.name}]})
     validate(tag)
 
 

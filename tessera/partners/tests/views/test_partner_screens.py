@@ -36,12 +36,13 @@ def test_every_partner_page_answers_a_salesperson(sales_web, partner, term):
     assert {url: sales_web.get(url).status_code for url in urls} == {url: 200 for url in urls}
 
 
-def test_the_menu_has_partners_and_payment_terms(sales_web):
+def test_the_menu_has_partners_tags_and_payment_terms(sales_web):
     navigation = sales_web.get(reverse("home")).context["navigation"]
     master = next(module for module in navigation if module["code"] == "masterdata")
 
     partner_entries = [entry["url"] for entry in master["entries"] if entry["url"].startswith("/partners/")]
-    assert partner_entries == [reverse("partners:partner_list"), reverse("partners:paymentterm_list")]
+    assert partner_entries == [reverse("partners:partner_list"), reverse("partners:partnertag_list"),
+                               reverse("partners:paymentterm_list")]
 
 
 def test_a_user_without_partner_rights_is_refused_with_the_reason(client_for, make_user):
