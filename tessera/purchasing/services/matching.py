@@ -353,6 +353,45 @@ def bill_cancelled(invoice) -> None:
         _update_orders(invoice, 0)
 
 
+def match_data(invoice) -> dict:
+    """The match of a bill as the API and the screens show it: per line ordered, received (net of returns),
+    billed before and now, prices; the findings in the user's language; the approval. A draft is checked
+    now (its stored match updated); a posted bill shows the findings it was posted with."""
+    match = bill_match_check(invoice)
+    result = bill_match_compute(invoice) if invoice.state == "draft" else None
+    if result is None and match is not None:  # posted: the stored findings, the lines as they are now
+        lines = [LineMatch(line, order_line, in_order_unit(line.quantity, line.uom, order_line),
+                           _bill_price(invoice, line, order_line), net_price(order_line.unit_price,
+                                                                             order_line.discount))
+                 for line, order_line in bill_links(invoice)]
+    else:
+        lines = result.lines if result is not None else []
+    rows = []
+    for row in lines:
+        order_line = row.order_line
+        billed_before = order_line.quantity_billed - (row.quantity if invoice.state != "draft" else 0)
+        rows.append({"invoice_line": row.invoice_line.pk, "order_line": order_line.pk, "order": order_line.order_id,
+                     "order_number": order_line.order.number or "", "product": order_line.product_id,
+                     "product_name": order_line.product.name, "uom": order_line.uom_id,
+                     "uom_name": order_line.uom.name,
+                     "ordered": order_line.quantity, "received": order_line.net_received,
+                     "billed_before": billed_before, "billed": row.quantity, "order_price": row.order_price,
+                     "billed_price": row.price,
+                     "findings": [difference_text(item) for item in row.findings],
+                     "kinds": sorted({item["kind"] for item in row.findings})})
+    differences = match.differences if match is not None else []
+    return {
+        "invoice": invoice.pk, "state": match.state if match is not None else None,
+        "differences": [{**{key: value for key, value in item.items() if key in ("kind", "order_line")},
+                         "message": difference_text(item)} for item in differences],
+        "lines": rows, "matched_value": result.matched_value if result is not None else None,
+        "untaxed": invoice.total_untaxed,
+        "approved_by": match.approved_by_id if match is not None else None,
+        "approved_at": match.approved_at if match is not None else None,
+        "approval_note": match.approval_note if match is not None else "",
+    }
+
+
 # --- texts ----------------------------------------------------------------------------------------------
 
 def difference_text(item: dict) -> str:
