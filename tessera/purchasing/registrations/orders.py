@@ -1,4 +1,5 @@
-"""Purchase orders in the rest of Tessera: the approvals document type (on_decided moves the order)."""
+"""Purchase orders in the rest of Tessera: the approvals document type (on_decided moves the order), the
+menu entries of orders, supplier prices and settings, and the home card of orders waiting for approval."""
 
 from decimal import Decimal
 
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.approvals.registry import NUMBER, REFERENCE, TEXT, register
 from tessera.core.errors import NotFound
+from tessera.core.menu import MenuEntry, Module
+from tessera.core.menu import register as register_menu
 from tessera.core.services.currency import currency_convert
 
 from ..choices import OrderState
@@ -61,3 +64,31 @@ register(
         "currency": (_("Currency"), lambda order: order.currency.code, TEXT),
     },
 )
+
+
+# --- Menu and home card ------------------------------------------------------------------------
+
+def orders_waiting_card(request, company):
+    """Purchase orders waiting for approval (the number, linking to the list filtered on them)."""
+    from django.utils.translation import gettext
+
+    from tessera.core.permissions import check
+
+    from ..models import PurchaseOrder
+
+    if company is None or not check(request.user, "purchasing.view_purchaseorder", company):
+        return None
+    count = PurchaseOrder.objects.filter(company=company, state=OrderState.SUBMITTED).count()
+    return {"title": gettext("Orders waiting for approval"), "value": count,
+            "url": reverse("purchasing:order_list") + f"?state={OrderState.SUBMITTED}"}
+
+
+register_menu(Module(
+    code="purchasing", name=_("Purchasing"), order=40,
+    menu=[
+        MenuEntry(_("Purchase orders"), "purchasing:order_list", "purchasing.view_purchaseorder"),
+        MenuEntry(_("Supplier prices"), "purchasing:price_list", "purchasing.view_supplierprice"),
+        MenuEntry(_("Purchase settings"), "purchasing:settings", "purchasing.view_purchasesettings"),
+    ],
+    cards=[orders_waiting_card],
+))
