@@ -205,12 +205,24 @@ def receipts_pending(company: Company, as_of: datetime.date, *, partner=None, wa
 # --- Bills to match ----------------------------------------------------------------------------------------
 
 def _difference_text(item) -> str:
-    if isinstance(item, dict):
-        for key in ("message", "text", "reason", "kind", "code"):
-            if item.get(key):
-                return str(item[key])
-        return ", ".join(f"{key}: {value}" for key, value in item.items())
-    return str(item)
+    """A finding of the three-way match (purchasing.services.matching) as a sentence."""
+    if not isinstance(item, dict):
+        return str(item)
+    kind = item.get("kind")
+    try:
+        if kind == "price":
+            return _("%(product)s: billed at %(billed_price)s, ordered at %(ordered_price)s %(currency)s") % item
+        if kind == "quantity":
+            return _("%(product)s: billed %(billed)s, received %(received)s (billed before: %(billed_before)s)") \
+                % item
+        if kind == "amount":
+            return _("Bill %(billed)s, matched value %(matched)s %(currency)s") % item
+    except KeyError:
+        pass
+    for key in ("message", "text", "reason"):
+        if item.get(key):
+            return str(item[key])
+    return ", ".join(f"{key}: {value}" for key, value in item.items())
 
 
 def bills_to_match(company: Company, *, partner=None, actor=None) -> Report:
@@ -310,6 +322,7 @@ def supplier_performance(company: Company, date_from: datetime.date, date_to: da
     lines = committed_lines(company, date_from=date_from, date_to=date_to)
     received = receipt_lines(company, date_from=date_from, date_to=date_to).select_related("order_line__order__partner")
     bill_lines = (BillLine.objects.filter(company=company, invoice__kind=InvoiceKind.SUPPLIER_INVOICE,
+                                          invoice_line__isnull=False,
                                           invoice__state__in=POSTED_BILL_STATES, invoice__date__gte=date_from,
                                           invoice__date__lte=date_to)
                   .select_related("invoice__partner", "invoice__currency", "invoice_line__uom", "order_line__uom",

@@ -171,3 +171,11 @@ def test_tables_lay_the_reports_out(p, docs):
     assert table.totals["partner_name"] == "Total" and table.totals["on_time_rate"] == dec("50.00")
     table = analysis_table(reports.purchase_analysis(p.company, D(2026, 1, 1), DAY, group="product"))
     assert [column.key for column in table.columns] == ["label", "orders", "lines", "quantity", "uom", "amount"]
+
+
+def test_match_findings_read_as_sentences():
+    assert reports._difference_text({"kind": "price", "product": "W-1", "billed_price": "70.000000",
+                                     "ordered_price": "60.000000", "currency": "CNY"}) == \
+        "W-1: billed at 70.000000, ordered at 60.000000 CNY"
+    assert reports._difference_text({"kind": "amount", "billed": "700.00", "matched": "600.00",
+                                     "currency": "CNY"}) == "Bill 700.00, matched value 600.00 CNY"
