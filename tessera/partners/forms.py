@@ -61,7 +61,6 @@ class PartnerForm(CompanyModelForm):
             "tax_id": _("For Chinese partners: the 18-character unified social credit code (统一社会信用代码)."),
             "address": _("The invoice address. More addresses, contacts and bank accounts are added on the "
                          "partner's page."),
-            "tags": "",
         }
 
     def __init__(self, *args, **kwargs):
@@ -69,6 +68,8 @@ class PartnerForm(CompanyModelForm):
         if self.instance.pk:
             for name in MAIN_FIELDS:
                 del self.fields[name]
+        if not self.fields["tags"].queryset.exists():
+            self.fields["tags"].help_text = _("No tags yet: create them under Master data › Partner tags.")
 
     def clean_country(self):
         return (self.cleaned_data.get("country") or "").upper()

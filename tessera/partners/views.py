@@ -201,11 +201,12 @@ class PartnerDetailView(PartnerScreen, DetailView):
             ("bank_accounts", gettext_lazy("Bank accounts"), BankAccountLinesView))
 
     def get_tab_context(self, obj):
+        # One tab per kind of row the user may see (no counts in the labels: rows are added in place).
         context, tabs = {}, []
         for code, label, view in self.rows:
             context[code] = view.table_context(self.request, obj)
             if not context[code].get("hidden"):
-                tabs.append(Tab(code, f"{label} ({len(context[code]['rows'])})", f"partners/_tab_{code}.html"))
+                tabs.append(Tab(code, label, f"partners/_tab_{code}.html"))
         return {**context, "tabs": tabs}
 
 

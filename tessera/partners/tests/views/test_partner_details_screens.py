@@ -23,12 +23,12 @@ def address_data(**overrides):
             "postal_code": "201100", "country": "CN", **overrides}
 
 
-def test_the_page_has_a_tab_per_kind_of_row_with_its_count(sales_web, make_user, partner):
+def test_the_page_has_a_tab_per_kind_of_row(sales_web, make_user, partner):
     partner_contact_create(actor=make_user("salesperson", username="s2"), partner=partner, data={"name": "王"})
 
     response = sales_web.get(reverse("partners:partner_detail", args=[partner.pk]))
 
-    assert [tab.label for tab in response.context["tabs"]] == ["Addresses (0)", "Contacts (1)", "Bank accounts (0)"]
+    assert [tab.label for tab in response.context["tabs"]] == ["Addresses", "Contacts", "Bank accounts"]
     page = response.content.decode()
     assert reverse("partners:partner_addresses_new", args=[partner.pk]) in page
     assert 'data-testid="partner-contacts"' in page and "王" in page
@@ -121,7 +121,7 @@ def test_the_edit_form_leaves_rows_to_the_page_and_the_new_form_creates_them(sal
         "code": "C200", "name": "新客户", "is_customer": "on", "country": "CN", "is_active": "on",
         "address": "北京市朝阳区建国路1号", "contact_name": "赵先生", "phone": "010-8888 0000"})
 
-    created = company and PartnerAddress.objects.get(partner__code="C200")
+    created = PartnerAddress.objects.get(partner__company=company, partner__code="C200")
     assert (created.kind, created.street, created.is_default) == ("invoice", "北京市朝阳区建国路1号", True)
     assert PartnerContact.objects.get(partner__code="C200").phone == "010-8888 0000"
 
