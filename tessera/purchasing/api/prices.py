@@ -67,8 +67,8 @@ class SupplierPriceViewSet(RecordViewSet):
         OpenApiParameter("currency", str, required=False)])
     @action(detail=False, methods=["get"], required_permission="view")
     def quote(self, request):
-        """The price an order line would take: `?partner=&product=&quantity=&uom=&date=&currency=` (204-like
-        `null` body when the supplier has no valid price)."""
+        """The price an order line would take: `?partner=&product=&quantity=&uom=&date=&currency=` (every field
+        null when the supplier has no valid price)."""
         company, params, errors = request.company, request.query_params, {}
         partner = Partner.objects.filter(company=company, pk=pk_of(params.get("partner"))).first()
         product = Product.objects.filter(company=company, pk=pk_of(params.get("product"))).select_related(
@@ -89,7 +89,9 @@ class SupplierPriceViewSet(RecordViewSet):
             currency = Currency.objects.filter(code=params["currency"].upper()).first()
         found = supplier_price_for(company=company, partner=partner, product=product,
                                    quantity=params.get("quantity") or "1", uom=uom, on=on, currency=currency)
-        return Response(PriceQuoteSerializer(found).data if found else None)
+        if found is None:
+            return Response({"price": None, "unit_price": None, "discount": None, "currency": None, "source": ""})
+        return Response(PriceQuoteSerializer(found).data)
 
 
 class PurchaseSettingsView(ApiView):
