@@ -96,11 +96,14 @@ def _bill_price(invoice, line, order_line) -> Decimal:
 
 
 def bill_match_compute(invoice) -> MatchResult | None:
-    """The match of a draft bill against its orders now (nothing written); None when it bills no order."""
+    """The match of a draft bill against its orders now (only links orphaned by replaced lines are tied
+    again; the result is not stored); None when it bills no order."""
     from tessera.accounting.services.invoices import base_amount, rate_of
 
     from .settings import purchase_settings
 
+    if invoice.state == "draft":
+        bill_relink(invoice)
     links = bill_links(invoice)
     if invoice.kind != "supplier_invoice" or not links:
         return None
@@ -394,6 +397,13 @@ def match_data(invoice) -> dict:
 
 # --- texts ----------------------------------------------------------------------------------------------
 
+def price_text(value) -> str:
+    """A unit price with two decimals at least, more only when it has them (60.00, 0.8333)."""
+    value = Decimal(str(value))
+    places = max(2, -value.normalize().as_tuple().exponent)
+    return f"{value:.{places}f}"
+
+
 def difference_text(item: dict) -> str:
     """A finding of the match in the user's language."""
     kind = item.get("kind")
@@ -401,8 +411,9 @@ def difference_text(item: dict) -> str:
         return _("%(product)s: billed %(billed_before)s + %(billed)s %(uom)s, received %(received)s (allowed "
                  "%(allowed)s with %(tolerance_percent)s%% tolerance).") % item
     if kind == "price":
+        prices = {name: price_text(item[name]) for name in ("billed_price", "ordered_price")}
         return _("%(product)s: billed at %(billed_price)s %(currency)s a unit, ordered at %(ordered_price)s "
-                 "(tolerance %(tolerance_percent)s%%).") % item
+                 "(tolerance %(tolerance_percent)s%%).") % {**item, **prices}
     if kind == "amount":
         return _("Bill untaxed %(billed)s %(currency)s against %(matched)s matched: %(difference)s "
                  "%(base_currency)s apart, %(allowed)s allowed.") % item
