@@ -17,7 +17,7 @@ from .models import Attachment, Comment
 from .models.audit import AuditAction
 from .notifications import can_view, event_label, event_record, register_kind
 from .selectors import record_history
-from .services.comments import comments_of, followers_of
+from .services.comments import comment_can_delete, comment_can_post, comments_of, followers_of
 from .services.jobs import job_kind_get
 from .timeline import TimelineItem, register_provider
 
@@ -100,7 +100,9 @@ def _comment_render(event, user, *, mentioned: bool):
     return title, excerpt, record_url(record) if record else ""
 
 
-register_kind("core.comment.mentioned", event="core.comment.added", label=gettext_lazy("Mentioned in a comment"),
+# "core.comment.*": a comment edited to mention someone new tells them too (the event names only them); an
+# edit or a deletion raises no other notification (not the followers' "changes to records I follow").
+register_kind("core.comment.mentioned", event="core.comment.*", label=gettext_lazy("Mentioned in a comment"),
               recipients=_mentioned, render=lambda event, user: _comment_render(event, user, mentioned=True),
               default_email=True, description=gettext_lazy("Someone wrote @your-username in a comment."))
 register_kind("core.comment.added", label=gettext_lazy("Comments on records I follow"), recipients=_followers,
@@ -157,13 +159,26 @@ def history_items(record, user) -> list[TimelineItem]:
 
 
 def comment_items(record, user) -> list[TimelineItem]:
+    """The comments, each with what the viewer may do to it; a deleted one says who deleted it."""
     items = []
+    may_comment = comment_can_post(user, record)
     for comment in comments_of(record):
+        if comment.is_deleted:
+            deleter = comment.deleted_by
+            by = (deleter.get_full_name() or deleter.get_username()) if deleter else ""
+            items.append(TimelineItem(at=comment.created_at, kind="comment", actor=comment.author,
+                                      title=_("Comment deleted"), comment=comment.pk, deleted=True,
+                                      body=_("Comment deleted by %(user)s") % {"user": by} if by
+                                      else _("Comment deleted")))
+            continue
         files = tuple((attachment.filename, reverse("core:attachment_file", args=[attachment.pk]))
                       for attachment in comment.attachments.all())
+        own = may_comment and comment.author_id == user.pk
         items.append(TimelineItem(at=comment.created_at, kind="comment", actor=comment.author, title=_("Comment"),
                                   body=comment.body, files=files,
-                                  mentions=tuple(user.username for user in comment.mentions.all())))
+                                  mentions=tuple(user.username for user in comment.mentions.all()),
+                                  comment=comment.pk, edited=comment.edited_at is not None, can_edit=own,
+                                  can_delete=own or comment_can_delete(user, comment, record)))
     return items
 
 

@@ -154,6 +154,8 @@ for _name, _label in (
     ("core.attachment.added", _("File attached")),
     ("core.attachment.removed", _("File removed")),
     ("core.comment.added", _("Comment")),
+    ("core.comment.edited", _("Comment edited")),
+    ("core.comment.deleted", _("Comment deleted")),
     ("core.job.succeeded", _("Background job finished")),
     ("core.job.failed", _("Background job failed")),
 ):

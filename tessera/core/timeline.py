@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 class TimelineItem:
     """One line of the timeline. `actor`: a user or a name; `kind`: "history", "comment", "attachment",
     "approval", ... (the template picks an icon by it); `url`: a link to follow; `files`: (name, url)
-    pairs shown under a comment; `mentions`: usernames highlighted in the body."""
+    pairs shown under a comment; `mentions`: usernames highlighted in the body. Comments also carry their
+    `comment` id, whether they were `edited` or `deleted`, and whether the viewer `can_edit`/`can_delete`
+    them (the pane's inline buttons)."""
 
     at: datetime.datetime
     kind: str
@@ -36,6 +38,11 @@ class TimelineItem:
     url: str = ""
     files: tuple = field(default_factory=tuple)
     mentions: tuple = field(default_factory=tuple)
+    comment: int | None = None
+    edited: bool = False
+    deleted: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
 
     @property
     def actor_name(self) -> str:

@@ -3,6 +3,9 @@
     GET    <item>/comments/     the comments, oldest first (with mentions and files)
     POST   <item>/comments/     comment: JSON {"body": "... @username ..."}, or multipart with `body` and
                                 one or more `files` (files need the change permission on the record)
+    PATCH  <item>/comments/<id>/  the author edits the text: {"body": "..."} (the comment shows edited_at)
+    DELETE <item>/comments/<id>/  its author or an administrator deletes it (204; a tombstone stays: empty
+                                body, is_deleted, deleted_at)
     GET    <item>/followers/    who follows the record
     POST   <item>/followers/    follow it (body {"user": id} to make someone else follow: change permission)
     DELETE <item>/followers/    stop following (`?user=<id>` for someone else: change permission)
@@ -21,7 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..models import Comment
 from ..services import comments as service
 from ..timeline import timeline_for
@@ -45,9 +48,12 @@ class CommentSerializer(serializers.ModelSerializer):
     mentions = UserSummarySerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
+    is_deleted = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = Comment
-        fields = ["id", "author", "body", "mentions", "attachments", "created_at"]
+        fields = ["id", "author", "body", "mentions", "attachments", "created_at", "edited_at", "is_deleted",
+                  "deleted_at"]
         read_only_fields = fields
 
 
@@ -69,6 +75,7 @@ COMMENT_INPUT = inline_serializer("CommentInput", fields={
     "body": serializers.CharField(required=False),
     "files": serializers.ListField(child=serializers.FileField(), required=False),
 })
+COMMENT_EDIT_INPUT = inline_serializer("CommentEditInput", fields={"body": serializers.CharField()})
 FOLLOW_INPUT = inline_serializer("FollowInput", fields={"user": serializers.IntegerField(required=False)})
 
 
@@ -95,6 +102,35 @@ class CommentsMixin:
         comment = service.comment_add(actor=request.user, record=record, body=body,
                                       files=request.FILES.getlist("files"))
         return Response(CommentSerializer(service.comments_of(record).get(pk=comment.pk)).data, status=201)
+
+    def _comment(self, record, comment):
+        found = service.comments_of(record).filter(pk=comment).first()
+        if found is None:
+            raise NotFound(_("Comment not found."))
+        return found
+
+    @extend_schema(request=COMMENT_EDIT_INPUT, responses={200: CommentSerializer},
+                   summary="Edit one's comment (the author only)")
+    @action(detail=True, methods=["patch"], url_path=r"comments/(?P<comment>[0-9]+)", required_permission="view",
+            parser_classes=[StrictJSONParser])
+    def comment_item(self, request, pk=None, comment=None):
+        record = self.get_object()
+        found = self._comment(record, comment)
+        body = request.data.get("body")
+        if not isinstance(body, str):
+            raise ValidationFailed(fields={"body": [_("Send the comment as text.")]})
+        unknown = sorted(set(request.data) - {"body"})
+        if unknown:
+            raise ValidationFailed(fields={name: [_("Unknown field.")] for name in unknown})
+        service.comment_update(actor=request.user, comment=found, body=body)
+        return Response(CommentSerializer(self._comment(record, comment)).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a comment (its author or an administrator)")
+    @comment_item.mapping.delete
+    def comment_item_delete(self, request, pk=None, comment=None):
+        record = self.get_object()
+        service.comment_delete(actor=request.user, comment=self._comment(record, comment))
+        return Response(status=204)
 
     @extend_schema(responses=UserSummarySerializer(many=True), summary="Followers of the record")
     @action(detail=True, methods=["get"], url_path="followers", required_permission="view", pagination_class=None)

@@ -11,10 +11,13 @@ from .company import CompanyOwned
 
 
 class Comment(CompanyOwned):
-    """A message about one record (`content_type` + `object_id`), by one user, never edited.
+    """A message about one record (`content_type` + `object_id`), by one user.
 
     `mentions`: the users named with @username who could see the record (they are notified);
-    `attachments`: files sent with the comment, kept as attachments of the record itself.
+    `attachments`: files sent with the comment, kept as attachments of the record itself. The author
+    may edit the text (`edited_at`); the author or an administrator may delete it, which keeps the row
+    as a tombstone (`deleted_at`, `deleted_by`; text, mentions and file links cleared) so the record's
+    timeline still says a comment was there and who removed it.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
@@ -29,6 +32,10 @@ class Comment(CompanyOwned):
     attachments = models.ManyToManyField(Attachment, blank=True, related_name="comments",
                                          verbose_name=_("attachments"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("deleted by"))
 
     class Meta:
         ordering = ["content_type", "object_id", "pk"]
@@ -38,6 +45,10 @@ class Comment(CompanyOwned):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class Follower(CompanyOwned):

@@ -3,7 +3,10 @@
 Who may do what follows the record: whoever may see it may read and write comments and follow it;
 sending files with a comment needs the change permission on the record (the files become the
 record's attachments, services.attachments); making someone else follow (or stop following) needs
-it too.
+it too. The author edits their own comments (shown "edited"); the author or an administrator
+(core.delete_comment) deletes one, which leaves a "comment deleted" tombstone in the timeline — as
+GitHub's timeline keeps "deleted a comment" and Odoo's discussion "this message has been removed":
+the words go, the fact that something was said and who removed it stay in the record's trail.
 
 Followers are the record's creator (from its audit trail, without a row), whoever commented, and
 whoever chose to follow; `Follower.is_active=False` keeps that someone stopped. A comment notifies
@@ -17,10 +20,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import events
-from ..errors import PermissionDenied, ValidationFailed
+from ..errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..models import AuditEntry, Comment, Follower
 from ..models.audit import AuditAction
 from ..notifications import can_view
@@ -94,9 +98,98 @@ def _mentioned_users(body: str, record) -> list:
 
 
 def comments_of(record):
-    """The record's comments, oldest first, with their authors, mentions and files."""
-    return (Comment.objects.filter(**_where(record)).select_related("author")
+    """The record's comments, oldest first, with their authors, mentions and files (deleted ones too:
+    their tombstones, without text)."""
+    return (Comment.objects.filter(**_where(record)).select_related("author", "deleted_by")
             .prefetch_related("mentions", "attachments").order_by("pk"))
+
+
+def comment_record(comment: Comment):
+    """The record a comment is on; NotFound once the record is gone (comments change within its life)."""
+    model = comment.content_type.model_class()
+    record = model._default_manager.filter(pk=comment.object_id).first() if model is not None else None
+    if record is None:
+        raise NotFound(_("The record this comment is on no longer exists."))
+    return record
+
+
+def comment_can_edit(user, comment: Comment, record=None) -> bool:
+    """The author, while they may see the record, edits their own comment (not a deleted one)."""
+    if comment.is_deleted or comment.author_id is None or comment.author_id != getattr(user, "pk", None):
+        return False
+    return comment_can_post(user, record if record is not None else comment_record(comment))
+
+
+def comment_can_delete(user, comment: Comment, record=None) -> bool:
+    """The author (while they may see the record), or whoever holds core.delete_comment in the record's
+    company (administrators), deletes a comment that is not deleted yet."""
+    if comment.is_deleted:
+        return False
+    if check(user, "core.delete_comment", comment.company):
+        return True
+    return comment_can_edit(user, comment, record)
+
+
+def _lock_comment(comment: Comment) -> Comment:
+    return Comment.objects.select_for_update(of=("self",)).select_related("company").get(pk=comment.pk)
+
+
+def comment_update(*, actor, comment: Comment, body: str) -> Comment:
+    """The author changes the text of their comment: marked edited (`edited_at`), mentions re-read; the
+    users newly mentioned are notified (`core.comment.edited` names only them). Raises NotFound (record
+    gone), PermissionDenied (not the author, or may no longer see the record), InvalidState (deleted
+    meanwhile), ValidationFailed (empty text on a comment without files, too long): nothing written."""
+    record = comment_record(comment)
+    if comment.author_id != actor.pk:
+        raise PermissionDenied(_("Only its author may edit a comment."))
+    require(actor, perm_name(type(record), "view"), comment.company)
+    body = (body or "").strip()
+    if len(body) > BODY_MAX:
+        raise ValidationFailed(fields={"body": [_("A comment may be at most %(max)s characters long.")
+                                                % {"max": BODY_MAX}]})
+    with transaction.atomic():
+        locked = _lock_comment(comment)
+        if locked.is_deleted:
+            raise InvalidState(_("This comment was deleted."))
+        if not body and not locked.attachments.exists():
+            raise ValidationFailed(fields={"body": [_("Write a comment or attach a file.")]})
+        if body == locked.body:
+            return locked
+        before = set(locked.mentions.values_list("pk", flat=True))
+        mentioned = _mentioned_users(body, record)
+        locked.body = body
+        locked.edited_at = timezone.now()
+        locked.save(update_fields=["body", "edited_at"])
+        locked.mentions.set(mentioned)
+        events.emit("core.comment.edited", company=locked.company, obj=record, payload={
+            "comment": locked.pk, "author": actor.pk,
+            "mentions": [user.pk for user in mentioned if user.pk not in before], "excerpt": body[:200]})
+    return locked
+
+
+def comment_delete(*, actor, comment: Comment) -> Comment:
+    """Delete a comment (its author, or an administrator: core.delete_comment): the text, mentions and
+    links to files are cleared and the row stays as a tombstone the timeline shows as "Comment deleted"
+    (the files stay attached to the record). Raises NotFound, PermissionDenied, InvalidState (deleted
+    already)."""
+    record = comment_record(comment)
+    if not check(actor, "core.delete_comment", comment.company):
+        if comment.author_id != actor.pk:
+            raise PermissionDenied(_("Only its author or an administrator may delete a comment."))
+        require(actor, perm_name(type(record), "view"), comment.company)
+    with transaction.atomic():
+        locked = _lock_comment(comment)
+        if locked.is_deleted:
+            raise InvalidState(_("This comment was deleted already."))
+        locked.body = ""
+        locked.deleted_at = timezone.now()
+        locked.deleted_by = actor
+        locked.save(update_fields=["body", "deleted_at", "deleted_by"])
+        locked.mentions.clear()
+        locked.attachments.clear()
+        events.emit("core.comment.deleted", company=locked.company, obj=record, payload={
+            "comment": locked.pk, "author": locked.author_id, "deleted_by": actor.pk, "mentions": []})
+    return locked
 
 
 def comment_add(*, actor, record, body: str, files=()) -> Comment:

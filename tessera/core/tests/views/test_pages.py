@@ -8,12 +8,14 @@ from django.urls import NoReverseMatch, URLPattern, get_resolver, reverse
 from tessera.core.models import DomainEvent, Job, Notification, Role, WebhookDelivery, WebhookSubscription
 from tessera.core.models.jobs import JobState
 from tessera.core.services.attachments import attachment_add
+from tessera.core.services.comments import comment_add
 from tessera.core.tests.factories import currency
 
 # Screens that only accept POST (they change something): a GET answers 405.
 POST_ONLY = {"company_switch", "token_revoke", "role_delete", "currency_rates_delete", "audit_export",
              "attachment_remove", "activity_follow", "notification_read", "notification_read_all",
-             "webhooksubscription_delete", "webhooksubscription_secret", "webhookdelivery_replay"}
+             "webhooksubscription_delete", "webhooksubscription_secret", "webhookdelivery_replay",
+             "activity_comment_delete"}
 
 
 def core_url_names() -> list[str]:
@@ -33,6 +35,7 @@ def url_kwargs(company, salesperson, usd_rate, sequence, admin_user):
     attachment = attachment_add(actor=admin_user, record=sequence,
                                 file=SimpleUploadedFile("numbering.pdf", b"%PDF-1.4\n%%EOF\n"))
     record = {"content_type": ContentType.objects.get_for_model(sequence).pk, "object_id": sequence.pk}
+    comment = {**record, "comment": comment_add(actor=admin_user, record=sequence, body="Check the prefix").pk}
     notification = Notification.objects.create(user=admin_user, company=company, kind="core.job.succeeded",
                                                title="Done", url="/")
     webhook = WebhookSubscription.objects.create(company=company, name="CRM", url="https://crm.example.com/hook",
@@ -41,6 +44,7 @@ def url_kwargs(company, salesperson, usd_rate, sequence, admin_user):
                                               event=DomainEvent.objects.create(company=company, name="test.event"))
     return {
         "activity_pane": record, "activity_follow": record, "activity_mentions": record,
+        "activity_comment_edit": comment, "activity_comment_delete": comment,
         "notification_open": {"pk": notification.pk}, "notification_read": {"pk": notification.pk},
         "webhooksubscription_detail": {"pk": webhook.pk}, "webhooksubscription_update": {"pk": webhook.pk},
         "webhooksubscription_delete": {"pk": webhook.pk}, "webhooksubscription_secret": {"pk": webhook.pk},
