@@ -140,3 +140,18 @@ def test_a_small_order_is_not_caught_by_the_rule(p, make_order, order_rule):
 
     assert order.state == OrderState.APPROVED
     assert not ApprovalRequest.objects.exists()
+
+
+def test_the_approval_amount_is_in_company_currency_and_fields_are_registered(p, make_order):
+    from tessera.approvals.evaluation import DocumentValues
+    from tessera.approvals.registry import document_type_of
+    from tessera.purchasing.registrations.orders import order_amount
+
+    order = make_order(partner=p.s2.pk, lines=[{"product": p.widget.pk, "quantity": "10", "unit_price": "100",
+                                                "discount": "5", "taxes": []}])
+    definition = document_type_of(order)
+
+    assert order_amount(order) == Decimal("6745.00")  # USD 950 x 7.1
+    assert set(definition.fields) == {"partner", "warehouse", "product_category", "discount", "currency"}
+    values = DocumentValues(definition, order)
+    assert values.amount == Decimal("6745.00")
