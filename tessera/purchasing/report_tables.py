@@ -35,7 +35,7 @@ def _period(report: Report) -> str:
     return f"{report.date_from.isoformat()} – {report.date_to.isoformat()}"
 
 
-def _quantity(value):
+def plain_quantity(value):
     """A quantity without trailing zeros (and without an exponent: 140, not 1.4E+2)."""
     if value is None:
         return None
@@ -78,7 +78,7 @@ def receipts_pending_columns(base: str) -> list[ReportColumn]:
 
 
 def receipts_pending_table(report: Report) -> TabularReport:
-    rows = [{**row, **{key: _quantity(row[key]) for key in ("quantity", "received", "outstanding")}}
+    rows = [{**row, **{key: plain_quantity(row[key]) for key in ("quantity", "received", "outstanding")}}
             for row in report.rows]
     return TabularReport(
         title=_("Receipts pending"), subtitle=_as_of(report), columns=receipts_pending_columns(
@@ -101,15 +101,20 @@ def bills_to_match_table(report: Report) -> TabularReport:
     rows: list[dict] = [{"document": _("Received, not billed"), "_heading": True}]
     for row in report.rows:
         rows.append({**row, "document": row["number"], "date": row["last_receipt_on"],
-                     "product_name": f"[{row['sku']}] {row['product_name']}", "to_bill": _quantity(row["to_bill"]),
+                     "product_name": f"[{row['sku']}] {row['product_name']}", "to_bill": plain_quantity(row["to_bill"]),
                      "issue": _("Received %(received)s, billed %(billed)s")
-                     % {"received": _quantity(row["received"]), "billed": _quantity(row["billed"])}})
+                     % {"received": plain_quantity(row["received"]), "billed": plain_quantity(row["billed"])}})
+    if not report.rows:
+        rows.append({"document": _("None.")})
     rows.append({"document": _("Bills with a mismatch"), "_heading": True})
+    if not report.extra["mismatches"]:
+        rows.append({"document": _("None.")})
     for bill in report.extra["mismatches"]:
         rows.append({**bill, "document": bill["number"] or bill["reference"] or _("Draft bill #%(pk)s")
                      % {"pk": bill["invoice"]}, "amount_base": bill["total_base"], "issue": bill["differences_text"]})
     return TabularReport(
-        title=_("Bills to match"), columns=bills_to_match_columns(report.company.base_currency.code), rows=rows,
+        title=_("Unbilled receipts and mismatches"),
+        columns=bills_to_match_columns(report.company.base_currency.code), rows=rows,
         totals={"document": _("Total"), "amount_base": report.totals["amount_base"]}, landscape=True,
         notes=[_("Received, not billed: %(lines)s lines; bills with a mismatch: %(bills)s.") % report.totals]
         + _notes(report), filename=_filename(report, "bills-to-match"), **_common(report))
@@ -149,7 +154,7 @@ def analysis_columns(report: Report) -> list[ReportColumn]:
 
 
 def analysis_table(report: Report) -> TabularReport:
-    rows = [{**row, "quantity": _quantity(row["quantity"])} for row in report.rows]
+    rows = [{**row, "quantity": plain_quantity(row["quantity"])} for row in report.rows]
     totals = {"label": _("Total"), "orders": report.totals["orders"], "lines": report.totals["lines"],
               "amount": report.totals["amount"]}
     common = _common(report)

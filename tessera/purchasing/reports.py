@@ -458,7 +458,8 @@ def purchase_analysis(company: Company, date_from: datetime.date, date_to: datet
               "amount": sum((row["amount"] for row in rows), ZERO)}
     charted = rows if group == "month" else rows[:12]
     chart = {"labels": [row["label"] for row in charted], "values": [str(row["amount"]) for row in charted],
-             "label": _("Amount untaxed (%(currency)s)") % {"currency": company.base_currency.code}}
+             "label": _("Amount untaxed (%(currency)s)") % {"currency": company.base_currency.code},
+             "vertical": group == "month"}
     return Report(company=company, rows=rows, totals=totals, date_from=date_from, date_to=date_to, group=group,
                   partner=partner, product=product, warehouse=warehouse, missing_rates=len(missing),
                   extra={"chart": chart})

@@ -266,6 +266,7 @@ class Chart(serializers.Serializer):
     labels = serializers.ListField(child=serializers.CharField())
     values = serializers.ListField(child=serializers.CharField())
     label = serializers.CharField()
+    vertical = serializers.BooleanField(help_text=_("Months: draw vertical bars."))
 
 
 class Analysis(ReportHeader):

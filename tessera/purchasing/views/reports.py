@@ -196,7 +196,7 @@ class ReceiptsPendingView(ReportScreen):
 
 
 class BillsToMatchView(ReportScreen):
-    title = gettext_lazy("Bills to match")
+    title = gettext_lazy("Unbilled receipts and mismatches")
     form_class = PartnerForm
     empty_text = gettext_lazy("Every receipt is billed and no bill is waiting for a mismatch approval.")
 
@@ -305,18 +305,20 @@ class DashboardView(Purchasing, Screen):
              "url": reverse("purchasing:report_analysis") + "?" + urlencode(
                  {"group": "month", "date_from": date_from, "date_to": today.isoformat()})},
         ]
-        late = [{**row, "url": order_url(row["order"])} for row in figures["oldest_late"]]
+        late = [{**row, "url": order_url(row["order"]), "outstanding": tables.plain_quantity(row["outstanding"])}
+                for row in figures["oldest_late"]]
         return self.render({"cards": cards, "figures": figures, "chart": figures["chart"], "late": late,
                             "reports": [
                                 (_("Open purchase orders"), reverse("purchasing:report_open_orders")),
                                 (_("Receipts pending"), reverse("purchasing:report_receipts_pending")),
-                                (_("Bills to match"), reverse("purchasing:report_bills_to_match")),
+                                (_("Unbilled receipts and mismatches"),
+                                 reverse("purchasing:report_bills_to_match")),
                                 (_("Supplier performance"), reverse("purchasing:report_supplier_performance")),
                                 (_("Purchase analysis"), reverse("purchasing:report_analysis"))]})
 
 
 urlpatterns = [
-    path("", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("reports/open-orders/", OpenOrdersView.as_view(), name="report_open_orders"),
     path("reports/receipts-pending/", ReceiptsPendingView.as_view(), name="report_receipts_pending"),
     path("reports/bills-to-match/", BillsToMatchView.as_view(), name="report_bills_to_match"),

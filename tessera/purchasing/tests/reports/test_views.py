@@ -63,7 +63,7 @@ def test_analysis_screen_charts_and_drills_down_to_months(web, p):
     page = response.content.decode()
     assert _chart(page, "purchase-analysis-chart") == {
         "labels": ["Acme Supply Inc.", "上海供应商有限公司"], "values": ["7100.00", "2500.00"],
-        "label": "Amount untaxed (CNY)"}
+        "label": "Amount untaxed (CNY)", "vertical": False}
     assert "vendor/chartjs/chart.umd.min.js" in page
     drill = f"?group=month&amp;partner={p.s2.pk}&amp;date_from=2026-01-01&amp;date_to=2026-03-02"
     assert drill in page
