@@ -31,7 +31,7 @@ from tessera.products.choices import ProductType
 from tessera.products.models import Product
 
 from ..models import ReorderRule, StockMove, Warehouse
-from ..selectors import product_available, product_incoming
+from ..selectors import QUANTUM, product_available, product_incoming
 
 ZERO = Decimal("0")
 RULE_FIELDS = {"product", "warehouse", "min_quantity", "max_quantity", "multiple", "supplier", "lead_days",
@@ -124,8 +124,9 @@ def replenishment_rows(company: Company, warehouse=None, *, today: datetime.date
         rules = rules.filter(warehouse_id=getattr(warehouse, "pk", warehouse))
     rows = []
     for rule in rules:
-        available = product_available(company, rule.product, rule.warehouse)
-        incoming = product_incoming(company, rule.product, rule.warehouse)
+        # The same digits on every database (SQLite's sums drop trailing zeros), as the stock screen shows them.
+        available = product_available(company, rule.product, rule.warehouse).quantize(QUANTUM)
+        incoming = product_incoming(company, rule.product, rule.warehouse).quantize(QUANTUM)
         forecast = available + incoming
         quantity = suggested_quantity(forecast=forecast, min_quantity=rule.min_quantity,
                                       max_quantity=rule.max_quantity, multiple=rule.multiple)
