@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from tessera.approvals.registry import REFERENCE, register
 from tessera.core.menu import MenuEntry, Module
 from tessera.core.menu import register as register_module
+from tessera.core.notifications import register_event_label, register_kind, users_with_permission
 from tessera.core.permissions import check
 
 from ..choices import RequisitionState
@@ -65,3 +66,54 @@ register_module(Module(
     ],
     cards=[requisitions_to_approve_card],
 ))
+
+
+# --- notifications and event labels -----------------------------------------------------------------
+
+def _requester(event):
+    from django.contrib.auth import get_user_model
+
+    requester = (event.payload or {}).get("requested_by")
+    return list(get_user_model().objects.filter(pk=requester, is_active=True)) if requester else []
+
+
+def _approvers(event):
+    payload = event.payload or {}
+    if payload.get("approval_request"):
+        return []  # approvals tells the approvers of its request
+    return [user for user in users_with_permission(event.company, "purchasing.approve_requisition")
+            if user.pk != payload.get("requested_by")]
+
+
+def _render(title):
+    def render(event, user):
+        payload = event.payload or {}
+        url = reverse("purchasing:requisition_detail", args=[event.object_id]) if event.object_id else ""
+        body = payload.get("comment") or ""
+        return title % {"number": payload.get("number") or ""}, body, url
+
+    return render
+
+
+for _event, _label, _recipients, _title, _description in (
+    ("purchasing.requisition.submitted", gettext_lazy("Requisition to approve"), _approvers,
+     gettext_lazy("Requisition %(number)s waits for your approval"),
+     gettext_lazy("Someone submitted a purchase requisition that no approval rule covers.")),
+    ("purchasing.requisition.approved", gettext_lazy("Requisition approved"), _requester,
+     gettext_lazy("Your requisition %(number)s is approved"),
+     gettext_lazy("A purchase requisition you raised was approved.")),
+    ("purchasing.requisition.rejected", gettext_lazy("Requisition rejected"), _requester,
+     gettext_lazy("Your requisition %(number)s was rejected"),
+     gettext_lazy("A purchase requisition you raised was rejected; the comment says why.")),
+    ("purchasing.requisition.ordered", gettext_lazy("Requisition ordered"), _requester,
+     gettext_lazy("Your requisition %(number)s is ordered"),
+     gettext_lazy("Purchasing turned a requisition you raised into orders or a request for quotation.")),
+):
+    register_kind(_event, label=_label, recipients=_recipients, render=_render(_title), description=_description)
+    register_event_label(_event, _label)
+
+for _event, _label in (("purchasing.requisition.cancelled", gettext_lazy("Requisition cancelled")),
+                       ("purchasing.requisition.withdrawn", gettext_lazy("Requisition withdrawn")),
+                       ("purchasing.requisition.reopened", gettext_lazy("Requisition open again")),
+                       ("purchasing.requisition.draft", gettext_lazy("Requisition back to draft"))):
+    register_event_label(_event, _label)

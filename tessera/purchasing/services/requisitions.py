@@ -241,13 +241,15 @@ def requisition_submit(*, actor, requisition: Requisition) -> Requisition:
         from_state = requisition.state
         _number(requisition)
         requisition.save(update_fields=["number"])
-        if _rules(requisition):
+        if _pending_request(requisition) is not None:  # submitted from the approval panel already
+            transition(requisition, from_state, RequisitionState.SUBMITTED, "submitted", {"approval_request": True})
+        elif _rules(requisition):
             from tessera.approvals.services.requests import approval_submit
 
             approval_submit(actor=actor, document=requisition)
-            transition(requisition, from_state, RequisitionState.SUBMITTED, "submitted")
+            transition(requisition, from_state, RequisitionState.SUBMITTED, "submitted", {"approval_request": True})
         elif _settings_need_approval(requisition.company):
-            transition(requisition, from_state, RequisitionState.SUBMITTED, "submitted")
+            transition(requisition, from_state, RequisitionState.SUBMITTED, "submitted", {"approval_request": False})
         else:
             transition(requisition, from_state, RequisitionState.APPROVED, "approved")
     return requisition

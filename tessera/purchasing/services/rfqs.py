@@ -120,7 +120,9 @@ def transition(document, from_state: str, to_state: str, event: str, payload: di
     document.save()
     audit.record_transition(document, from_state=from_state, to_state=to_state)
     events.emit(f"purchasing.{document._meta.model_name}.{event}", company=document.company, obj=document,
-                payload={"number": document.number, "state": to_state, **(payload or {})})
+                payload={"number": document.number, "state": to_state, "from_state": from_state,
+                         **({"requested_by": document.requested_by_id} if hasattr(document, "requested_by_id") else {}),
+                         **(payload or {})})
 
 
 # --- CRUD ------------------------------------------------------------------------------------

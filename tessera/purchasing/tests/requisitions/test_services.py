@@ -334,3 +334,32 @@ def p_date(days: int):
     from tessera.purchasing.tests.conftest import TODAY
 
     return TODAY + datetime.timedelta(days=days)
+
+
+def test_the_approvers_and_then_the_requester_are_notified(p):
+    from tessera.core.models import Notification
+    from tessera.core.services.dispatch import events_dispatch
+
+    item = requisition(p)
+    requisition_submit(actor=p.employee, requisition=item)
+    events_dispatch()
+    assert set(Notification.objects.filter(kind="purchasing.requisition.submitted")
+               .values_list("user__username", flat=True)) == {"buyboss"}
+    requisition_approve(actor=p.manager, requisition=item)
+    events_dispatch()
+    assert list(Notification.objects.filter(kind="purchasing.requisition.approved")
+                .values_list("user__username", "title")) == [("staff", "Your requisition PR-2026-00001 is approved")]
+
+
+def test_a_decision_in_the_approvals_inbox_moves_a_requisition_submitted_from_its_panel(p):
+    from tessera.approvals.services.requests import approval_approve, approval_submit
+
+    requisition_rule(p, over="100")
+    item = requisition(p)
+    request = approval_submit(actor=p.employee, document=item)  # the panel's "Submit for approval"
+    requisition_submit(actor=p.employee, requisition=item)  # the page's Submit: numbers it, no second request
+    item.refresh_from_db()
+    assert (item.state, item.number, ApprovalRequest.objects.count()) == (S.SUBMITTED, "PR-2026-00001", 1)
+    approval_approve(actor=p.manager, request=request)
+    item.refresh_from_db()
+    assert item.state == S.APPROVED
