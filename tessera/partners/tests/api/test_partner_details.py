@@ -26,8 +26,8 @@ def test_a_partner_reads_with_its_rows_and_tags(sales_api, company, partner):
     partner.tags.add(tag)
     sales_api.post(f"{PARTNERS}{partner.pk}/addresses/", {"street": "世纪大道100号", "city": "上海市"}, format="json")
     sales_api.post(f"{PARTNERS}{partner.pk}/contacts/", {"name": "王经理", "mobile": "13912345678"}, format="json")
-    sales_api.post(f"{PARTNERS}{partner.pk}/bank-accounts/", {"bank_name": "中国银行", "account_number": "1234 5678 9012"},
-                   format="json")
+    sales_api.post(f"{PARTNERS}{partner.pk}/bank-accounts/",
+                   {"bank_name": "中国银行", "account_number": "1234 5678 9012"}, format="json")
 
     body = sales_api.get(f"{PARTNERS}{partner.pk}/").json()
 
