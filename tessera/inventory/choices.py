@@ -21,6 +21,33 @@ class LocationUsage(models.TextChoices):
 VALUED_USAGES = {LocationUsage.INTERNAL, LocationUsage.TRANSIT}
 
 
+class LayerKind(models.TextChoices):
+    """What a valuation layer records: stock in from a supplier, out to a customer, a count's difference, goods
+    coming back (from a customer) or going back (to a supplier), production, or a change of value alone
+    (a back-dated move re-valued the later ones, or an estimate settled)."""
+
+    RECEIPT = "receipt", _("Receipt")
+    DELIVERY = "delivery", _("Delivery")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    RETURN = "return", _("Return")
+    PRODUCTION = "production", _("Production")
+    REVALUATION = "revaluation", _("Revaluation")
+    OTHER = "other", _("Other")
+
+
+# (direction of the stock: "in" or "out", usage of the location on the other side) -> the layer's kind.
+LAYER_KINDS = {
+    ("in", LocationUsage.SUPPLIER): LayerKind.RECEIPT,
+    ("out", LocationUsage.CUSTOMER): LayerKind.DELIVERY,
+    ("in", LocationUsage.CUSTOMER): LayerKind.RETURN,
+    ("out", LocationUsage.SUPPLIER): LayerKind.RETURN,
+    ("in", LocationUsage.INVENTORY): LayerKind.ADJUSTMENT,
+    ("out", LocationUsage.INVENTORY): LayerKind.ADJUSTMENT,
+    ("in", LocationUsage.PRODUCTION): LayerKind.PRODUCTION,
+    ("out", LocationUsage.PRODUCTION): LayerKind.PRODUCTION,
+}
+
+
 class MoveState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CONFIRMED = "confirmed", _("Waiting for stock")

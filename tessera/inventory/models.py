@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tessera.core.models import CompanyOwned
 
-from .choices import AdjustmentState, LocationUsage, MoveState, TransferState
+from .choices import AdjustmentState, LayerKind, LocationUsage, MoveState, TransferState
 
 QUANTITY = {"max_digits": 18, "decimal_places": 4}
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -251,7 +251,8 @@ class ProductCost(CompanyOwned):
 
 class ValuationLayer(CompanyOwned):
     """The value a move (or a revaluation) added to or took from the company's stock of a product:
-    signed `quantity` and `value`. Incoming layers keep `remaining_quantity` and `remaining_value`,
+    signed `quantity` and `value`, and its `kind` (receipt, delivery, adjustment, return, production,
+    revaluation). Incoming layers keep `remaining_quantity` and `remaining_value`,
     which FIFO deliveries consume oldest first. The layers of a product add up to its ProductCost, and
     all layers to the inventory accounts' balance in the ledger."""
 
@@ -260,6 +261,7 @@ class ValuationLayer(CompanyOwned):
     move = models.ForeignKey(StockMove, null=True, blank=True, on_delete=models.PROTECT,
                              related_name="valuation_layers", verbose_name=_("move"))
     date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=LayerKind.choices, default=LayerKind.OTHER)
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     unit_cost = models.DecimalField(_("unit cost"), **COST)
     value = models.DecimalField(_("value"), **MONEY)

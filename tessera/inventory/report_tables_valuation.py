@@ -60,7 +60,8 @@ def valuation_table(report: Valuation) -> TabularReport:
 
 
 def layers_columns() -> list[ReportColumn]:
-    return [ReportColumn("date", _("Date"), DATE), ReportColumn("reference", _("Reference")),
+    return [ReportColumn("date", _("Date"), DATE), ReportColumn("kind_display", _("Kind")),
+            ReportColumn("reference", _("Reference")),
             ReportColumn("description", _("Description")), ReportColumn("quantity", _("Quantity"), QUANTITY),
             ReportColumn("unit_cost", _("Unit cost"), NUMBER), ReportColumn("value", _("Value"), MONEY),
             ReportColumn("remaining_quantity", _("Remaining"), QUANTITY),

@@ -226,7 +226,8 @@ def product_layers(company: Company, product: Product, *, as_of: datetime.date |
         quantity += layer.quantity
         value += layer.value
         move = layer.move
-        rows.append({"id": layer.pk, "date": layer.date, "move": layer.move_id,
+        rows.append({"id": layer.pk, "date": layer.date, "kind": layer.kind,
+                     "kind_display": layer.get_kind_display(), "move": layer.move_id,
                      "reference": move.reference if move else "", "description": layer.description,
                      "quantity": layer.quantity, "unit_cost": layer.unit_cost if layer.quantity else None,
                      "value": layer.value, "remaining_quantity": layer.remaining_quantity,

@@ -17,6 +17,7 @@ from tessera.core.api.reports import ReportApiView, report_schema
 from tessera.products.models import Product, ProductCategory
 
 from .. import report_tables_valuation as tables
+from ..choices import LayerKind
 from ..models import Warehouse
 from ..reports import GROUPS, VALUATION_PERMISSION, product_layers, slow_moving, valuation
 
@@ -114,6 +115,8 @@ class ValuationSerializer(serializers.Serializer):
 class LayerRowSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=LayerKind.choices)
+    kind_display = serializers.CharField()
     move = serializers.IntegerField(allow_null=True)
     reference = serializers.CharField()
     description = serializers.CharField()

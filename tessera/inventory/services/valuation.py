@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from tessera.core.errors import InvalidState
 from tessera.products.choices import ProductType
 
-from ..choices import MoveState
+from ..choices import LayerKind, MoveState
 from ..models import StockMove, ValuationLayer
 from . import valuation_engine as engine
 from .valuation_common import (
@@ -43,6 +43,7 @@ from .valuation_common import (
     Books,
     Legs,
     direction_of,
+    layer_kind,
     load_state,
     lock_cost,
     move_label,
@@ -148,7 +149,8 @@ def write_layers(actor, move: StockMove, outcome: engine.Outcome, price, *, date
     result = outcome.layer
     remaining_quantity, remaining_value = remaining or (result.remaining_quantity, result.remaining_value)
     layer = ValuationLayer.objects.create(
-        company=move.company, product=move.product, move=move, date=date, quantity=result.quantity,
+        company=move.company, product=move.product, move=move, date=date, kind=layer_kind(move),
+        quantity=result.quantity,
         unit_cost=result.unit_cost, value=result.value, remaining_quantity=remaining_quantity,
         remaining_value=remaining_value, description=layer_description(move))
     fills = [fill for fill in outcome.fills if fill.delta]  # an estimate that was right needs no layer
@@ -157,7 +159,8 @@ def write_layers(actor, move: StockMove, outcome: engine.Outcome, price, *, date
                   .filter(pk__in={fill.move for fill in fills})}
     for fill in fills:
         fill_layers.append(ValuationLayer.objects.create(
-            company=move.company, product=move.product, move=owed_moves[fill.move], date=date, quantity=0,
+            company=move.company, product=move.product, move=owed_moves[fill.move], date=date,
+            kind=LayerKind.REVALUATION, quantity=0,
             unit_cost=0, value=fill.delta, description=fill_description(owed_moves[fill.move], move)[:255]))
     entry = None
     if books.kept:

@@ -32,7 +32,7 @@ from tessera.core.services.companies import module_is_active
 from tessera.products.models import ProductCategory
 from tessera.products.services import category_setting, product_costing_method
 
-from ..choices import VALUED_USAGES, LocationUsage
+from ..choices import LAYER_KINDS, VALUED_USAGES, LayerKind, LocationUsage
 from ..models import ProductCost, StockMove, ValuationLayer
 from .valuation_engine import ZERO, Owed, Receipt, State, unit_cost
 
@@ -73,6 +73,12 @@ def direction_of(move: StockMove) -> tuple[str, str] | None:
     if dest_valued:
         return IN, move.location.usage
     return OUT, move.location_dest.usage
+
+
+def layer_kind(move: StockMove) -> str:
+    """The kind of the layer a move writes: receipt, delivery, adjustment, return, production (other when the
+    location on the other side is none of those)."""
+    return LAYER_KINDS.get(direction_of(move), LayerKind.OTHER)
 
 
 def main_layer_pk(move_pk: int) -> int | None:

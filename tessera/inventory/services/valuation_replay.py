@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from tessera.accounting.models import Period
 
+from ..choices import LayerKind
 from ..models import ProductCost, StockMove, ValuationLayer
 from . import valuation_engine as engine
 from .valuation_common import (
@@ -163,8 +164,9 @@ def _post_corrections(actor, move: StockMove, moves: dict, differences: list[tup
             if books.kept:
                 legs.pair(inventory, books.counterpart(direction_of(affected)[1]), difference, description,
                           affected.partner)
-            layers.append(ValuationLayer(company=company, product=move.product, move=affected, date=day, quantity=0,
-                                         unit_cost=0, value=difference, description=description[:255]))
+            layers.append(ValuationLayer(company=company, product=move.product, move=affected, date=day,
+                                         kind=LayerKind.REVALUATION, quantity=0, unit_cost=0, value=difference,
+                                         description=description[:255]))
         entry = legs.post(actor=actor, books=books, move=move, date=day, description=header)
         for layer in layers:
             layer.entry = entry
