@@ -69,7 +69,8 @@ register(
 # --- Menu and home card ------------------------------------------------------------------------
 
 def orders_waiting_card(request, company):
-    """Purchase orders waiting for approval (the number, linking to the list filtered on them)."""
+    """Purchase orders waiting for approval (submitted, or drafts whose request was submitted from the
+    approvals panel), linking to the list of submitted orders."""
     from django.utils.translation import gettext
 
     from tessera.core.permissions import check
@@ -78,7 +79,15 @@ def orders_waiting_card(request, company):
 
     if company is None or not check(request.user, "purchasing.view_purchaseorder", company):
         return None
-    count = PurchaseOrder.objects.filter(company=company, state=OrderState.SUBMITTED).count()
+    from django.db.models import Q
+
+    from tessera.approvals.models import ApprovalRequest
+
+    pending = ApprovalRequest.objects.filter(company=company, document_type="purchasing.purchaseorder",
+                                             state="pending").values("object_id")
+    count = PurchaseOrder.objects.filter(company=company).filter(
+        Q(state=OrderState.SUBMITTED) | Q(state=OrderState.DRAFT, pk__in=[int(row["object_id"]) for row in pending])
+    ).count()
     return {"title": gettext("Orders waiting for approval"), "value": count,
             "url": reverse("purchasing:order_list") + f"?state={OrderState.SUBMITTED}"}
 

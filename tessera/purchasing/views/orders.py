@@ -1,7 +1,9 @@
 """Purchase orders: list, the order's page (lines with what was received, billed and returned; its receipts,
 bills, returns and stock moves; one button per transition the user may make), the form (views.order_form),
 the printable order (`?format=pdf` on the order's page gives the PDF, in the user's language) and the
-transition endpoints. Every write goes through services.orders."""
+transition endpoints. Approvers decide in the approvals panel above the tabs (its decision moves the order
+through `on_decided`); `order_approve` / `order_reject` also take a POST with a `comment`. Every write goes
+through services.orders."""
 
 import django_filters
 from django import forms
@@ -12,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tessera.approvals.services.requests import current_approver_ids
 from tessera.core import errors
 from tessera.core.forms import DateInput
 from tessera.core.pdf import pdf_response
@@ -31,7 +32,6 @@ from ..services.orders import (
     order_moves,
     order_reject,
     order_submit,
-    pending_request,
 )
 from .order_form import OrderCreateMixin, OrderLinesPartialMixin, OrderUpdateMixin
 
@@ -89,9 +89,17 @@ class OrderListView(OrderScreen, ListView):
     ordering = ["-date", "-pk"]
 
 
-def _can_decide(user, order) -> bool:
-    request = pending_request(order) if order.state == OrderState.SUBMITTED else None
-    return request is not None and user.pk in current_approver_ids(request)
+def needs_approval(order) -> bool:
+    """Whether an approval rule applies to the order now (without one, it is confirmed straight away)."""
+    from tessera.approvals.services import approval_rules_matching
+    from tessera.core.services.companies import module_is_active
+
+    if not module_is_active(order.company, "approvals"):
+        return False
+    try:
+        return bool(approval_rules_matching(order))
+    except errors.DomainError:
+        return False
 
 
 class OrderDetailView(OrderScreen, DetailView):
@@ -115,7 +123,7 @@ class OrderDetailView(OrderScreen, DetailView):
 
         if state in ORDER_EDITABLE and self.can("change"):
             actions.append({"label": _("Edit"), "url": self.url("update", obj), "method": "get", "style": "primary"})
-        if state in ORDER_TRANSITIONS["submit"] and self.can("submit"):
+        if state in ORDER_TRANSITIONS["submit"] and self.can("submit") and needs_approval(obj):
             post(_("Submit for approval"), "submit", "outline-primary")
         if state in ORDER_TRANSITIONS["confirm"] and self.can("confirm"):
             post(_("Confirm order"), "confirm", "success",
@@ -145,7 +153,7 @@ class OrderDetailView(OrderScreen, DetailView):
     def get_tab_context(self, obj):
         lines = list(obj.lines.select_related("product", "uom").prefetch_related("taxes").order_by("sequence", "pk"))
         return {
-            "lines": lines, "can_decide": _can_decide(self.request.user, obj),
+            "lines": lines,
             "receipts": obj.receipts.order_by("date", "pk"),
             "bills": order_bills(obj).select_related("currency"),
             "returns": obj.returns.order_by("date", "pk"),

@@ -1,6 +1,7 @@
 """In Chromium, a purchaser writes an order in the live form (the price comes from the supplier's price list
 with its source, totals follow, a line is added and removed), saves it, and confirms it; a manager then
-approves a big order from its page. States and totals are checked in the database and on screen."""
+approves a big order in the approvals panel of its page (the order follows the decision). States and
+totals are checked in the database and on screen."""
 
 from decimal import Decimal
 
@@ -65,9 +66,9 @@ def test_a_manager_approves_from_the_order_page(page, live_server, p, make_order
     sign_in(page, base, p.manager.username)
 
     page.goto(f"{base}/purchasing/orders/{order.pk}/")
-    page.get_by_test_id("order-decide").locator("textarea").fill("Fine")
+    page.get_by_test_id("decide-form").locator("input[name=comment]").fill("Fine")
     with page.expect_navigation():
-        page.get_by_test_id("order-decide").get_by_role("button", name="Approve").click()
+        page.get_by_test_id("approve").click()
 
     expect(page.get_by_test_id("order-state")).to_have_text("Approved")
     order.refresh_from_db()
