@@ -5,6 +5,7 @@ and bank 1002 after every step). Then a shorter pass in 简体中文 with a lot-
 purchasing menu entry opened by the purchasing manager in both languages."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -160,8 +161,17 @@ def test_requisition_to_payment_in_english(p, person, watch, order_rule, live_se
     expect(clerk.get_by_test_id("order-state")).to_have_text("Partially received")
     assert order_line_cells(clerk)[4] == "4.0000"
 
+    # More than the rest (no over-receipt tolerance) is refused on the line and writes nothing.
     click_and_load(clerk, clerk.get_by_role("link", name="Receive", exact=True))
     expect(clerk.get_by_label("Received now")).to_have_value("6")
+    clerk.get_by_label("Received now").fill("7")
+    click_and_load(clerk, clerk.get_by_role("button", name="Receive", exact=True))
+    expect(clerk.get_by_test_id("receive-line").locator(".text-danger")).not_to_have_count(0)
+    expect(clerk.get_by_label("Received now")).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert watch.taken(f"400 POST {base}/purchasing/orders/{order.pk}/receive/")
+    assert (Receipt.objects.count(), on_hand(p, p.widget)) == (1, Decimal("48"))
+    assert ledger(p) == books(inventory="240.00", grir="-240.00")
+    clerk.get_by_label("Received now").fill("6")
     click_and_load(clerk, clerk.get_by_role("button", name="Receive", exact=True))
     expect(clerk.get_by_test_id("receipt-state")).to_have_text("Done")
     assert on_hand(p, p.widget) == Decimal("120")
@@ -179,6 +189,7 @@ def test_requisition_to_payment_in_english(p, person, watch, order_rule, live_se
     assert accountant.url == f"{base}/accounting/invoices/{bill.pk}/"
     expect(accountant.get_by_test_id("invoice-state")).to_have_text("Draft")
     expect(accountant.get_by_test_id("total")).to_have_text("678.00")
+    expect(accountant.get_by_test_id("match-state")).to_have_text("Matched")
     assert (bill.state, bill.total, bill.partner) == ("draft", Decimal("678.00"), p.s1)
     assert ledger(p) == books(inventory="600.00", grir="-600.00")
     click_and_load(accountant, accountant.get_by_role("button", name="Post", exact=True))
@@ -263,6 +274,7 @@ def test_a_short_pass_in_chinese_with_a_lot_tracked_product(p, person, watch, or
     in_chinese(clerk)
     line = order.lines.get()
     expect(clerk.locator(f"input[name=quantity-{line.pk}]")).to_have_value("2")
+    expect(clerk.get_by_test_id("receive-line")).to_contain_text("茶叶")  # the product's Chinese name
     clerk.get_by_test_id("lots-TEA").fill("LT-2026-01 2 2027-12-31")
     click_and_load(clerk, clerk.locator("[data-testid=receive-form] button[type=submit]"))
     in_chinese(clerk)
