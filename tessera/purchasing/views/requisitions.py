@@ -4,6 +4,8 @@ inline, the page (lines and where they went, the approval panel, submit / approv
 replenishment screen raising requisitions (or orders) from inventory's replenishment list. Every write
 goes through services.requisitions."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.contrib import messages
@@ -35,6 +37,7 @@ from ..choices import RequisitionState
 from ..models import Requisition, RequisitionLine, Rfq
 from ..services.requisitions import (
     replenishment_order,
+    requisition_amount,
     requisition_approve,
     requisition_cancel,
     requisition_convert,
@@ -51,6 +54,19 @@ from ..services.requisitions import (
 class Purchasing:
     module = "purchasing"
     url_namespace = "purchasing"
+
+
+def trim(value, minimum: int = 2):
+    """A price for display: at least `minimum` decimals, no trailing zeros beyond them (60.000000 -> 60.00)."""
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-minimum)
+    return value.quantize(step) if value == value.quantize(step) else value.normalize()
+
+
+def in_unit(quantity, uom):
+    """A quantity with its unit's decimals (10.0000 box -> 10)."""
+    return quantity.quantize(Decimal(1).scaleb(-uom.decimal_places)) if quantity is not None else None
 
 
 def order_url(order) -> str | None:
@@ -96,7 +112,8 @@ class RequisitionListView(RequisitionScreen, ListView):
 
 class RequisitionDetailView(RequisitionScreen, DetailView):
     template_name = "purchasing/requisitions/detail.html"
-    fields = ["number", "requested_by", "date", "needed_on", "warehouse", "cost_center", "description", "origin",
+    fields = ["number", "requested_by", "date", "needed_on", "warehouse", "cost_center", "description",
+              Column("origin", value=lambda obj: _("Replenishment list") if obj.origin == "replenishment" else ""),
               "state"]
 
     def get_actions(self, obj):
@@ -131,9 +148,8 @@ class RequisitionDetailView(RequisitionScreen, DetailView):
                      .order_by("pk"))
         for line in lines:
             line.order_url = order_url(line.order_line.order) if line.order_line_id else None
-        amount = sum((line.quantity * line.estimated_price for line in lines if line.estimated_price is not None),
-                     start=0)
-        return {"lines": lines, "amount": amount, "can_reject": obj.state == RequisitionState.SUBMITTED
+            line.quantity_shown, line.price_shown = in_unit(line.quantity, line.uom), trim(line.estimated_price)
+        return {"lines": lines, "amount": requisition_amount(obj), "can_reject": obj.state == RequisitionState.SUBMITTED
                 and self.can_decide(obj)}
 
 

@@ -42,7 +42,7 @@ from ..services.rfqs import (
     rfq_send,
     rfq_update,
 )
-from .requisitions import Purchasing, order_url
+from .requisitions import Purchasing, in_unit, order_url, trim
 
 
 class RfqFilter(django_filters.FilterSet):
@@ -97,6 +97,10 @@ class RfqDetailView(RfqScreen, DetailView):
         orders = [(order, order_url(order)) for order in PurchaseOrder.objects.filter(rfq=obj).select_related(
             "partner").order_by("pk")]
         columns = [(supplier, comparison.totals[supplier.pk]) for supplier in comparison.suppliers]
+        for row in comparison.rows:
+            row["quantity"] = in_unit(row["line"].quantity, row["line"].uom)
+            for cell in row["cells"]:
+                cell["price"] = trim(cell["quote"].unit_price) if cell["quote"] else None
         return {"comparison": comparison, "columns": columns, "orders": orders,
                 "can_quote": obj.state == RfqState.SENT and self.can("change"),
                 "can_award": obj.state == RfqState.SENT and self.can("award")}
@@ -291,9 +295,10 @@ class RfqQuoteView(RfqScreen, Screen):
         rows = []
         for line in self.object.lines.select_related("product", "uom").order_by("pk"):
             quote = quotes.get(line.pk)
-            price = data.get(f"price_{line.pk}", "") if data is not None else (quote.unit_price if quote else "")
+            price = data.get(f"price_{line.pk}", "") if data is not None else (trim(quote.unit_price) if quote else "")
             discount = data.get(f"discount_{line.pk}", "") if data is not None else (quote.discount if quote else "")
-            rows.append({"line": line, "price": price, "discount": discount, "errors": []})
+            rows.append({"line": line, "price": price, "discount": discount, "errors": [],
+                         "quantity": in_unit(line.quantity, line.uom)})
         return rows
 
     def show(self, form, rows, status=200):
