@@ -266,6 +266,9 @@ def test_a_short_pass_in_chinese_with_a_lot_tracked_product(p, person, watch, or
     expect(purchaser.get_by_test_id("order-state")).to_have_text(chinese(order.get_state_display))
     expect(purchaser.locator("h1")).to_contain_text(order.number)
     expect(purchaser.locator(".alert-success")).to_contain_text(order.number)
+    printed = purchaser.request.get(f"{base}/purchasing/orders/{order.pk}/?format=pdf")  # the PDF, in Chinese
+    assert (printed.status, printed.headers["content-type"]) == (200, "application/pdf")
+    assert printed.body().startswith(b"%PDF")
 
     # --- 仓管员 receives it, typing the lot number -----------------------------------------------------
     clerk = person(p.clerk, "zh-hans")
