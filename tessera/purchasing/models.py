@@ -499,6 +499,10 @@ class SupplierReturnLine(CompanyOwned):
                                      help_text=_("Empty: the order line's price."))
     move = models.ForeignKey("inventory.StockMove", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+", editable=False, verbose_name=_("stock move"))
+    quantity_to_credit = models.DecimalField(
+        _("quantity to credit"), default=ZERO, editable=False, **QUANTITY,
+        help_text=_("Set when the goods go back: the part already billed (in the order line's unit; a line "
+                    "without an order line: all of it), which the return's supplier credit note credits."))
 
     class Meta:
         ordering = ["supplier_return", "pk"]

@@ -1,6 +1,7 @@
 """Returns to suppliers (API.md `purchasing/returns/`): a draft with nested `lines` (POST, PATCH, DELETE while
-draft), `/post/` (stock out to the supplier, credit note for what was billed; 409 `invalid_state`,
-`insufficient_stock`) and `/cancel/` (drafts). Every write goes through services.returns."""
+draft), `/post/` (stock out to the supplier; the credit note for what was billed when the user may also post
+it, else `credit_pending`; 409 `invalid_state`, `insufficient_stock`), `/credit/` (accounting issues the
+pending credit note) and `/cancel/` (drafts). Every write goes through services.returns."""
 
 import django_filters
 from django.db.models import Prefetch
@@ -13,17 +14,26 @@ from rest_framework.response import Response
 from tessera.core.api.base import SERVER_SET_FIELDS, ModelSerializer, RecordViewSet, idempotent
 
 from ..models import SupplierReturn, SupplierReturnLine
-from ..services.returns import return_cancel, return_create, return_delete, return_post, return_update
+from ..services.returns import (
+    awaiting_credit,
+    return_cancel,
+    return_create,
+    return_credit,
+    return_delete,
+    return_post,
+    return_update,
+)
 
 
 class ReturnLineSerializer(ModelSerializer):
-    server_set_fields = ("company", "move")
+    server_set_fields = ("company", "move", "quantity_to_credit")
     product_sku = serializers.CharField(source="product.sku", read_only=True)
 
     class Meta:
         model = SupplierReturnLine
-        fields = ["id", "order_line", "product", "product_sku", "quantity", "uom", "lot", "unit_price", "move"]
-        read_only_fields = ["move"]
+        fields = ["id", "order_line", "product", "product_sku", "quantity", "uom", "lot", "unit_price", "move",
+                  "quantity_to_credit"]
+        read_only_fields = ["move", "quantity_to_credit"]
         extra_kwargs = {
             "product": {"required": False, "help_text": _("Default: the order line's product.")},
             "uom": {"required": False, "help_text": _("Default: the order line's unit, else the product's.")},
@@ -32,27 +42,38 @@ class ReturnLineSerializer(ModelSerializer):
 
 
 class ReturnSerializer(ModelSerializer):
-    server_set_fields = (*SERVER_SET_FIELDS, "credit_note")
+    server_set_fields = (*SERVER_SET_FIELDS, "credit_note", "credit_pending")
     lines = ReturnLineSerializer(many=True, required=False)
+    credit_pending = serializers.SerializerMethodField(help_text=_(
+        "Done with its supplier credit note still to issue (`/credit/`, by accounting)."))
     version = serializers.IntegerField(required=False, min_value=1, help_text=_(
         "On PATCH, send the version you read: the change is refused (409) if someone saved the draft meanwhile."))
 
     class Meta:
         model = SupplierReturn
         fields = ["id", "company", "number", "partner", "order", "warehouse", "date", "reason", "is_quality_issue",
-                  "refund_method", "credit_note", "state", "version", "lines"]
+                  "refund_method", "credit_note", "credit_pending", "state", "version", "lines"]
         read_only_fields = ["credit_note"]
         extra_kwargs = {"date": {"required": False}, "partner": {"required": False},
                         "warehouse": {"required": False}}
+
+    def get_credit_pending(self, obj) -> bool:
+        return (obj.state == "done" and obj.credit_note_id is None
+                and any(line.quantity_to_credit > 0 for line in obj.lines.all()))
 
 
 class ReturnFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    credit_pending = django_filters.BooleanFilter(method="filter_credit_pending", label=_(
+        "Done with the supplier credit note still to issue"))
 
     class Meta:
         model = SupplierReturn
         fields = ["state", "partner", "order", "refund_method", "is_quality_issue"]
+
+    def filter_credit_pending(self, queryset, name, value):
+        return awaiting_credit(queryset, pending=value) if value is not None else queryset
 
 
 def _split(serializer) -> tuple[dict, list[dict] | None, int | None]:
@@ -99,6 +120,15 @@ class ReturnViewSet(RecordViewSet):
     def post_return(self, request, pk=None):
         """Send the goods back: stock out, and a supplier credit note for what was already billed."""
         return self._answer(return_post(actor=request.user, supplier_return=self.get_object()))
+
+    @extend_schema(operation_id="purchasing_returns_credit", request=None, responses={200: ReturnSerializer})
+    @action(detail=True, methods=["post"], required_permission="accounting.post_invoice")
+    @idempotent
+    def credit(self, request, pk=None):
+        """Issue and post the supplier credit note of a return sent back after billing (accounting)."""
+        supplier_return = self.get_object()
+        return_credit(actor=request.user, supplier_return=supplier_return)
+        return self._answer(supplier_return)
 
     @extend_schema(operation_id="purchasing_returns_cancel", request=None, responses={200: ReturnSerializer})
     @action(detail=True, methods=["post"], required_permission="post")

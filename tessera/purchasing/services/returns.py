@@ -6,12 +6,18 @@ A return lists products sent back, usually lines of one order (`order_line`), or
   receipt move of its order line as `origin_move`, so it leaves at the cost it came in at (valuation:
   Dr GR/IR / Cr inventory); a tracked product names its lot or serial number;
 - raises the order lines' `quantity_returned`;
-- for what had already been billed (the part of the returned quantity beyond what was still unbilled) and
-  for free lines, posts a supplier credit note (accounting `invoice_create` + `invoice_post`, kind
-  supplier_credit, journal PUR, the order's currency, prices and taxes), its lines tied to the order lines
-  by BillLine so the bills' hooks split it to GR/IR and lower `quantity_billed`. Settled by offset, it
-  credits the order's open bill (`credit_note_of`), which settles that much of it; by refund, it is left
-  open for the supplier's inbound payment.
+- records on each line its `quantity_to_credit`: what had already been billed (the part of the returned
+  quantity beyond what was still unbilled, pending credits of earlier returns counted as credited) and,
+  for free lines, all of it.
+The supplier credit note for that (accounting `invoice_create` + `invoice_post`, kind supplier_credit,
+journal PUR, the order's currency, prices and taxes; its lines tied to the order lines by BillLine so the
+bills' hooks split it to GR/IR and lower `quantity_billed`) is posted at once when the one posting the
+return may also issue it (accounting.add_invoice and accounting.post_invoice). Otherwise — the warehouse
+and purchasing do not post to the ledger (segregation of duties) — the return is done with its credit
+note still to issue ("awaiting credit": done, no credit note, a line with a quantity to credit; the event
+purchasing.return.credit_pending tells the accountants), and an accountant issues it with
+`return_credit`. Settled by offset, the credit note credits the order's open bill (`credit_note_of`), which
+settles that much of it; by refund, it is left open for the supplier's inbound payment.
 A return of goods not yet billed needs no credit note: the stock out clears GR/IR.
 
 Locking: the return row, then the order and its lines (`lock_order`), then the moves (inventory).
@@ -20,6 +26,7 @@ Locking: the return row, then the order and its lines (`lock_order`), then the m
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +34,7 @@ from tessera.accounting.choices import AccountRole, InvoiceKind, InvoiceState
 from tessera.accounting.models import Invoice
 from tessera.accounting.services.setup import account_by_role
 from tessera.core import audit, events
-from tessera.core.errors import InvalidState, PermissionDenied, ValidationFailed
+from tessera.core.errors import InvalidState, ValidationFailed
 from tessera.core.models import Company
 from tessera.core.permissions import check, require
 from tessera.core.services.base import validate
@@ -52,6 +59,27 @@ LINE_FIELDS = {"order_line", "product", "quantity", "uom", "lot", "unit_price"}
 OPEN_BILL_STATES = (InvoiceState.POSTED, InvoiceState.PARTIALLY_PAID)
 RETURNABLE_ORDER_STATES = {OrderState.PARTIALLY_RECEIVED, OrderState.RECEIVED, OrderState.BILLED, OrderState.CLOSED,
                            OrderState.CONFIRMED}
+CREDIT_PERMISSIONS = ("accounting.add_invoice", "accounting.post_invoice")
+
+
+def awaiting_credit(queryset: QuerySet | None = None, *, pending: bool = True) -> QuerySet:
+    """The returns (of `queryset`, default all) done with their supplier credit note still to issue: no
+    credit note and a line with a quantity to credit; `pending=False`: all the others."""
+    queryset = SupplierReturn.objects.all() if queryset is None else queryset
+    condition = Q(state=ReturnState.DONE, credit_note__isnull=True) & Exists(SupplierReturnLine.objects.filter(
+        supplier_return=OuterRef("pk"), quantity_to_credit__gt=0))
+    return queryset.filter(condition) if pending else queryset.exclude(condition)
+
+
+def is_awaiting_credit(supplier_return: SupplierReturn) -> bool:
+    """Is this return done with its supplier credit note still to issue (see `awaiting_credit`)?"""
+    return (supplier_return.state == ReturnState.DONE and supplier_return.credit_note_id is None
+            and supplier_return.lines.filter(quantity_to_credit__gt=0).exists())
+
+
+def may_credit(actor, company: Company) -> bool:
+    """May `actor` issue and post supplier credit notes in `company` (both accounting permissions)?"""
+    return all(check(actor, perm, company) for perm in CREDIT_PERMISSIONS)
 
 
 def _pk(value) -> int | None:
@@ -294,42 +322,63 @@ def _open_bill(order: PurchaseOrder) -> Invoice | None:
     return max(bills, key=lambda bill: bill.residual) if bills else None
 
 
-def _credit_lines(supplier_return: SupplierReturn, posted: list[tuple]) -> list[tuple[dict, PurchaseOrderLine]]:
-    """Credit note lines: per order line the part of the returned quantity that was billed; free lines at
-    their price. `posted` holds (return line, quantity in the order line's unit, unbilled before)."""
+def _to_credit(posted: list[tuple], pending: dict[int, Decimal]) -> None:
+    """Set each posted line's `quantity_to_credit`: per order line the part of the returned quantity that was
+    billed (billed = `quantity_billed` less what earlier returns still wait to credit, `pending`); free lines
+    all of it. `posted` holds (return line, quantity in the order line's unit, net received before)."""
+    for line, quantity, net_before in posted:
+        order_line = line.order_line
+        if order_line is None:
+            line.quantity_to_credit = line.quantity
+            continue
+        billed = max(order_line.quantity_billed - pending.get(order_line.pk, ZERO), ZERO)
+        unbilled = max(net_before - billed, ZERO)
+        line.quantity_to_credit = min(max(quantity - unbilled, ZERO), billed)
+        pending[order_line.pk] = pending.get(order_line.pk, ZERO) + line.quantity_to_credit
+
+
+def _pending_credits(order: PurchaseOrder | None) -> dict[int, Decimal]:
+    """Per order line of `order`: the quantities its done returns still wait to credit."""
+    if order is None:
+        return {}
+    rows = SupplierReturnLine.objects.filter(
+        order_line__order=order, quantity_to_credit__gt=0, supplier_return__state=ReturnState.DONE,
+        supplier_return__credit_note__isnull=True).values("order_line").annotate(total=Sum("quantity_to_credit"))
+    return {row["order_line"]: row["total"] for row in rows}
+
+
+def _credit_lines(supplier_return: SupplierReturn, lines: list[SupplierReturnLine]) -> list[tuple]:
+    """Credit note lines: per return line its quantity to credit, at the line's credit price (default the
+    order line's), with the order line's discount and taxes; free lines at their price on GR/IR."""
     company = supplier_return.company
     grir = None
     rows = []
-    for line, quantity, unbilled in posted:
+    for line in lines:
+        if line.quantity_to_credit <= 0:
+            continue
         order_line = line.order_line
         if order_line is not None:
-            credit = min(max(quantity - unbilled, ZERO), order_line.quantity_billed)
-            if credit <= 0:
-                continue
             price = line.unit_price if line.unit_price is not None else order_line.unit_price
             rows.append(({"product": order_line.product, "description": order_line.description,
-                          "quantity": credit, "uom": order_line.uom, "unit_price": price,
+                          "quantity": line.quantity_to_credit, "uom": order_line.uom, "unit_price": price,
                           "discount": order_line.discount, "taxes": list(order_line.taxes.all()),
                           "account": None}, order_line))
         else:
             grir = grir or account_by_role(company, AccountRole.GRIR)
-            rows.append(({"product": line.product, "description": line.product.name, "quantity": line.quantity,
-                          "uom": line.uom, "unit_price": line.unit_price, "account": grir}, None))
+            rows.append(({"product": line.product, "description": line.product.name,
+                          "quantity": line.quantity_to_credit, "uom": line.uom, "unit_price": line.unit_price,
+                          "account": grir}, None))
     return rows
 
 
-def _credit_note(actor, supplier_return: SupplierReturn, rows) -> Invoice | None:
+def _credit_note(actor, supplier_return: SupplierReturn, rows, date) -> Invoice:
+    """Create and post the return's supplier credit note of `rows` (see `_credit_lines`) dated `date`; by
+    offset it credits the order's most open posted bill."""
     from tessera.accounting.services.invoices import invoice_create, invoice_post
 
-    if not rows:
-        return None
     company, order = supplier_return.company, supplier_return.order
-    for decision in (check(actor, "accounting.add_invoice", company), check(actor, "accounting.post_invoice", company)):
-        if not decision:
-            raise PermissionDenied(_("This return needs a supplier credit note for goods already billed: %(reason)s")
-                                   % {"reason": decision.reason})
     grir = account_by_role(company, AccountRole.GRIR)
-    data = {"kind": InvoiceKind.SUPPLIER_CREDIT, "partner": supplier_return.partner, "date": supplier_return.date,
+    data = {"kind": InvoiceKind.SUPPLIER_CREDIT, "partner": supplier_return.partner, "date": date,
             "reference": supplier_return.number,
             "description": _("Return %(number)s: %(reason)s") % {"number": supplier_return.number,
                                                                 "reason": supplier_return.reason}}
@@ -356,12 +405,14 @@ def _credit_note(actor, supplier_return: SupplierReturn, rows) -> Invoice | None
 
 def return_post(*, actor, supplier_return: SupplierReturn) -> SupplierReturn:
     """Post a draft return (see the module docstring): number RTV-{fy}-00001, stock out to the supplier at
-    the receipt's cost, `quantity_returned` up, and a posted supplier credit note for what had been billed.
+    the receipt's cost, `quantity_returned` up, each line's `quantity_to_credit` (the part already billed),
+    and for that a posted supplier credit note when the actor may also issue it (accounting.add_invoice and
+    accounting.post_invoice); otherwise the return waits for `return_credit` (event
+    purchasing.return.credit_pending).
 
-    Raises PermissionDenied (purchasing.post_supplierreturn; with a credit note also accounting.add_invoice
-    and accounting.post_invoice), InvalidState (not a draft), ValidationFailed (`lines.<i>.quantity`: more
-    than received and not yet returned), InsufficientStock (409: the goods are not in the warehouse),
-    PeriodClosed. Nothing is written when it raises.
+    Raises PermissionDenied (purchasing.post_supplierreturn), InvalidState (not a draft), ValidationFailed
+    (`lines.<i>.quantity`: more than received and not yet returned), InsufficientStock (409: the goods are not
+    in the warehouse), PeriodClosed. Nothing is written when it raises.
     """
     require(actor, "purchasing.post_supplierreturn", supplier_return.company)
     with transaction.atomic():
@@ -389,8 +440,7 @@ def return_post(*, actor, supplier_return: SupplierReturn) -> SupplierReturn:
                        .normalize(), "unit": order_line.uom.short_name}]
                 continue
             returning[order_line.pk] = already + quantity
-            unbilled = max(order_line.net_received - already - order_line.quantity_billed, ZERO)
-            posted.append((line, quantity, unbilled))
+            posted.append((line, quantity, order_line.net_received - already))
         if errors:
             raise ValidationFailed(fields=errors)
         locked.number = sequence_next_number(company=company, code="purchasing_return", on=locked.date)
@@ -410,12 +460,16 @@ def return_post(*, actor, supplier_return: SupplierReturn) -> SupplierReturn:
                 raise ValidationFailed(error.message, fields={f"lines.{index}.{key}": value
                                                               for key, value in error.fields.items()}) from None
             line.move = move
-            line.save(update_fields=["move"])
-        for line, quantity, _unbilled in posted:
+        _to_credit(posted, _pending_credits(order))
+        for line in lines:
+            line.save(update_fields=["move", "quantity_to_credit"])
+        for line, quantity, _net_before in posted:
             if line.order_line_id:
                 line.order_line.quantity_returned += quantity
                 line.order_line.save(update_fields=["quantity_returned"])
-        locked.credit_note = _credit_note(actor, locked, _credit_lines(locked, posted))
+        rows = _credit_lines(locked, lines)
+        if rows and may_credit(actor, company):
+            locked.credit_note = _credit_note(actor, locked, rows, locked.date)
         locked.state = ReturnState.DONE
         locked.save(update_fields=["number", "state", "credit_note"])
         if order is not None:
@@ -424,5 +478,49 @@ def return_post(*, actor, supplier_return: SupplierReturn) -> SupplierReturn:
         events.emit("purchasing.return.posted", company=company, obj=locked, payload={
             "number": locked.number, "order": order.number if order is not None else None,
             "credit_note": locked.credit_note.number if locked.credit_note else None})
+        if rows and locked.credit_note is None:
+            events.emit("purchasing.return.credit_pending", company=company, obj=locked, payload={
+                "number": locked.number, "partner": locked.partner.name,
+                "order": order.number if order is not None else None})
     return locked
 
+
+def return_credit(*, actor, supplier_return: SupplierReturn) -> Invoice:
+    """Issue and post the supplier credit note of a return done without one (see `awaiting_credit`): its
+    lines' quantities to credit at the return's prices, dated the return's date or today if later; by offset
+    it credits the order's most open posted bill (settling that much of it), by refund it stays open.
+
+    Raises PermissionDenied (accounting.add_invoice, accounting.post_invoice and
+    purchasing.view_supplierreturn), InvalidState (not done, already credited, or nothing billed to credit),
+    PeriodClosed. Nothing is written when it raises.
+    """
+    company = supplier_return.company
+    for perm in (*CREDIT_PERMISSIONS, "purchasing.view_supplierreturn"):
+        require(actor, perm, company)
+    with transaction.atomic():
+        locked = SupplierReturn.objects.select_for_update(of=("self",)).select_related(
+            "company", "order", "partner").get(pk=supplier_return.pk)
+        if locked.state != ReturnState.DONE:
+            raise InvalidState(_("Return %(record)s is %(state)s: only a return sent back gets a credit note.")
+                               % {"record": locked, "state": locked.get_state_display()})
+        if locked.credit_note_id is not None:
+            raise InvalidState(_("Return %(record)s already has its credit note %(credit)s.")
+                               % {"record": locked, "credit": locked.credit_note})
+        order = lock_order(locked.order) if locked.order_id else None
+        order_lines = {line.pk: line for line in order.lines.all()} if order is not None else {}
+        lines = list(locked.lines.select_related("product__uom", "uom").order_by("pk"))
+        for line in lines:
+            if line.order_line_id:
+                line.order_line = order_lines[line.order_line_id]
+        rows = _credit_lines(locked, lines)
+        if not rows:
+            raise InvalidState(_("Return %(record)s needs no credit note: none of it had been billed.")
+                               % {"record": locked})
+        credit = _credit_note(actor, locked, rows, max(locked.date, timezone.localdate()))
+        locked.credit_note = credit
+        locked.save(update_fields=["credit_note"])
+        if order is not None:
+            order_refresh_state(order)
+        events.emit("purchasing.return.credited", company=company, obj=locked, payload={
+            "number": locked.number, "credit_note": credit.number})
+    return credit

@@ -1,6 +1,7 @@
-"""Returns to suppliers: list, the return's page (lines, stock moves, credit note; post, cancel, delete), and
-the form — from an order (its received lines listed: enter what goes back) or free (product rows). Every
-write goes through services.returns."""
+"""Returns to suppliers: list (filter: waiting for a credit note), the return's page (lines, stock moves,
+credit note; post, cancel, delete, and "Issue credit note" for accounting), and the form — from an order (its
+received lines listed: enter what goes back) or free (product rows). Every write goes through
+services.returns."""
 
 import django_filters
 from django import forms
@@ -21,7 +22,17 @@ from tessera.products.models import Product, Uom
 from ..choices import RefundMethod, ReturnState
 from ..models import PurchaseOrder, SupplierReturn
 from ..services.receipts import is_stocked
-from ..services.returns import RETURNABLE_ORDER_STATES, return_cancel, return_create, return_delete, return_post
+from ..services.returns import (
+    RETURNABLE_ORDER_STATES,
+    awaiting_credit,
+    is_awaiting_credit,
+    may_credit,
+    return_cancel,
+    return_create,
+    return_credit,
+    return_delete,
+    return_post,
+)
 from .receipts import Purchasing, order_url
 
 
@@ -31,10 +42,15 @@ class ReturnFilter(django_filters.FilterSet):
                                           widget=DateInput())
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=gettext_lazy("To"),
                                         widget=DateInput())
+    credit_pending = django_filters.BooleanFilter(method="filter_credit_pending",
+                                                  label=gettext_lazy("Waiting for a credit note"))
 
     class Meta:
         model = SupplierReturn
         fields = ["state", "refund_method", "is_quality_issue"]
+
+    def filter_credit_pending(self, queryset, name, value):
+        return awaiting_credit(queryset, pending=value) if value is not None else queryset
 
 
 class ReturnScreen(Purchasing):
@@ -61,6 +77,12 @@ class ReturnDetailView(ReturnScreen, DetailView):
 
     def get_actions(self, obj):
         actions = []
+        if obj.state == ReturnState.DONE:
+            if is_awaiting_credit(obj) and may_credit(self.request.user, self.company):
+                actions.append({"label": _("Issue credit note"), "style": "primary", "method": "post",
+                                "url": reverse("purchasing:return_credit", args=[obj.pk]),
+                                "confirm": _("Post the supplier credit note for the part already billed?")})
+            return actions
         if obj.state != ReturnState.DRAFT:
             return actions
         if self.can("post"):
@@ -81,8 +103,9 @@ class ReturnDetailView(ReturnScreen, DetailView):
                 credit_url = reverse("accounting:invoice_detail", args=[obj.credit_note_id])
             except NoReverseMatch:
                 credit_url = None
-        return {"lines": obj.lines.select_related("product", "uom", "lot", "move", "order_line").order_by("pk"),
-                "order_url": order_url(obj.order) if obj.order_id else None, "credit_url": credit_url}
+        return {"lines": obj.lines.select_related("product", "uom", "lot", "move", "order_line__uom").order_by("pk"),
+                "order_url": order_url(obj.order) if obj.order_id else None, "credit_url": credit_url,
+                "credit_pending": is_awaiting_credit(obj)}
 
 
 class ReturnForm(forms.Form):
@@ -240,6 +263,17 @@ class ReturnPostView(ReturnActionView):
         return return_post(actor=self.request.user, supplier_return=obj)
 
 
+class ReturnCreditView(ReturnActionView):
+    """Issue the pending supplier credit note (accounting: the service checks the invoice permissions)."""
+
+    permission = "accounting.post_invoice"
+    success_message = gettext_lazy("Credit note posted for %(record)s.")
+
+    def run(self, obj):
+        return_credit(actor=self.request.user, supplier_return=obj)
+        return obj
+
+
 class ReturnCancelView(ReturnActionView):
     success_message = gettext_lazy("Cancelled %(record)s.")
 
@@ -259,6 +293,7 @@ urlpatterns = [
     path("returns/new/", ReturnCreateView.as_view(), name="return_create"),
     path("returns/<int:pk>/", ReturnDetailView.as_view(), name="return_detail"),
     path("returns/<int:pk>/post/", ReturnPostView.as_view(), name="return_post"),
+    path("returns/<int:pk>/credit/", ReturnCreditView.as_view(), name="return_credit"),
     path("returns/<int:pk>/cancel/", ReturnCancelView.as_view(), name="return_cancel"),
     path("returns/<int:pk>/delete/", ReturnDeleteView.as_view(), name="return_delete"),
 ]
