@@ -144,7 +144,9 @@ class RfqFormView(RfqScreen, FormScreen):
     template_name = "purchasing/requisitions/form.html"
 
     def get_form(self, data=None, files=None):
-        initial = {"date": timezone.localdate(), "currency": self.company.base_currency_id}
+        initial = {"date": timezone.localdate(), "currency": self.company.base_currency_id,
+                   "warehouse": Warehouse.objects.filter(company=self.company, is_active=True).order_by("code")
+                   .values_list("pk", flat=True).first()}
         lines = []
         if getattr(self, "object", None) is not None:
             obj = self.object

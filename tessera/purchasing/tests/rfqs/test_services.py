@@ -149,3 +149,21 @@ def test_permissions(p, s3, quoted):
     with pytest.raises(PermissionDenied):
         rfq_quote_set(actor=p.clerk, rfq=quoted, supplier=p.s1.pk, quotes=[])
     assert (Rfq.objects.count(), PurchaseOrder.objects.count()) == (1, 0)
+
+
+def test_requisition_lines_on_an_awarded_rfq_point_to_their_order_lines(p):
+    from tessera.purchasing.models import RequisitionLine
+    from tessera.purchasing.services.requisitions import requisition_approve, requisition_convert, requisition_submit
+    from tessera.purchasing.tests.requisitions.factories import requisition
+
+    item = requisition(p)
+    requisition_submit(actor=p.employee, requisition=item)
+    requisition_approve(actor=p.manager, requisition=item)
+    rfq = requisition_convert(actor=p.purchaser, requisitions=[item], to="rfq")
+    rfq_send(actor=p.purchaser, rfq=rfq)
+    rfq_quote_set(actor=p.purchaser, rfq=rfq, supplier=p.s1.pk,
+                  quotes=[{"line": rfq.lines.get().pk, "unit_price": "58.5"}])
+    order = rfq_award(actor=p.purchaser, rfq=rfq, supplier=p.s1.pk)[0]
+    line = RequisitionLine.objects.get()
+    assert (line.rfq_line.rfq, line.order_line, order.lines.get().unit_price) == (rfq, order.lines.get(),
+                                                                                  Decimal("58.5"))
