@@ -227,7 +227,8 @@ def lock_rfq(rfq: Rfq, transition_name: str | None = None) -> Rfq:
 
 def rfq_update(*, actor, rfq: Rfq, data: dict, lines: list[dict] | None = None, suppliers: list | None = None,
                version: int | None = None) -> Rfq:
-    """Change a draft RFQ (lines and suppliers replaced when given). Raises PermissionDenied
+    """Change a draft RFQ (lines and suppliers replaced when given; requisitions that were on the old lines
+    are approved again, to be converted anew). Raises PermissionDenied
     (purchasing.change_rfq), InvalidState (not a draft; stale `version`), ValidationFailed."""
     require(actor, "purchasing.change_rfq", rfq.company)
     with transaction.atomic():
@@ -240,7 +241,7 @@ def rfq_update(*, actor, rfq: Rfq, data: dict, lines: list[dict] | None = None, 
         rfq.version += 1
         rfq.save()
         if built is not None:
-            RequisitionLine.objects.filter(rfq_line__rfq=rfq).update(rfq_line=None)
+            _release_requisitions(rfq)  # the requisition lines were on the old lines: convertible again
             rfq.lines.all().delete()
             _save_lines(rfq, built)
         if partners is not None:

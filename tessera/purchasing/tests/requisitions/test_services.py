@@ -25,7 +25,7 @@ from tessera.purchasing.services.requisitions import (
     requisition_update,
     requisitions_visible,
 )
-from tessera.purchasing.services.rfqs import rfq_cancel
+from tessera.purchasing.services.rfqs import rfq_cancel, rfq_update
 
 from .factories import as_state, requisition, requisition_rule
 
@@ -285,7 +285,12 @@ def test_conversion_to_an_rfq_invites_the_suggested_suppliers_and_cancelling_it_
     assert [(line.product, line.quantity, line.uom) for line in rfq.lines.all()] == [(p.widget, Decimal("6"), p.box)]
     assert list(rfq.suppliers.values_list("partner", flat=True)) == [p.s2.pk, p.s1.pk, s3.pk]
     assert set(Requisition.objects.values_list("state", flat=True)) == {S.ORDERED}
-    rfq_cancel(actor=p.purchaser, rfq=rfq)
+    rfq_update(actor=p.purchaser, rfq=rfq, data={}, lines=[{"product": p.tea.pk, "quantity": "1"}])
+    assert set(Requisition.objects.values_list("state", flat=True)) == {S.APPROVED}
+    first.refresh_from_db()
+    requisition_convert(actor=p.purchaser, requisitions=[first], to="rfq")
+    assert Requisition.objects.get(pk=first.pk).state == S.ORDERED
+    rfq_cancel(actor=p.purchaser, rfq=Rfq.objects.latest("pk"))
     assert set(Requisition.objects.values_list("state", flat=True)) == {S.APPROVED}
     assert not RequisitionLine.objects.filter(rfq_line__isnull=False).exists()
 
