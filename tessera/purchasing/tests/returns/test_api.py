@@ -77,3 +77,36 @@ def test_patch_cancel_and_permissions(api, api_client_for, p, order):
     response = api.post(f"{API}{created['id']}/cancel/", format="json")
     assert (response.status_code, response.json()["state"]) == (200, "cancelled")
     assert on_hand(p, p.widget) == dec(120)
+
+
+def test_a_return_after_billing_waits_for_accounting_to_credit_it(api, api_client_for, p, order):
+    from .test_services import billed
+
+    bill = billed(p, order)
+    created = api.post(API, {"order": order.pk, "date": "2026-03-02", "reason": "Broken",
+                             "lines": [{"order_line": line_of(order, p.widget).pk, "quantity": "4"}]},
+                       format="json").json()
+
+    response = api.post(f"{API}{created['id']}/post/", format="json")
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["state"], body["credit_note"], body["credit_pending"], body["lines"][0]["quantity_to_credit"]) == (
+        "done", None, True, "4.0000")
+    assert [row["id"] for row in api.get(f"{API}?credit_pending=true").json()["results"]] == [created["id"]]
+    assert api.get(f"{API}?credit_pending=false").json()["results"] == []
+    response = api.post(f"{API}{created['id']}/credit/", format="json")
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "permission_denied")
+    assert p.balance("payable") == dec("-1356.00")
+
+    accountant = api_client_for(p.accountant)
+    response = accountant.post(f"{API}{created['id']}/credit/", format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["credit_pending"] is False and response.json()["credit_note"] is not None
+    assert p.balance("payable") == dec("-813.60")
+    bill.refresh_from_db()
+    assert bill.residual == dec("813.60")
+    response = accountant.post(f"{API}{created['id']}/credit/", format="json")
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "invalid_state")
+    assert api.get(f"{API}?credit_pending=true").json()["results"] == []

@@ -111,3 +111,46 @@ def test_no_access_without_a_role(client_for, p, order):  # noqa: F811
     assert web.post(reverse("purchasing:return_create"), form_data(p, rows=[
         {"product": p.widget.pk, "quantity": "1", "unit_price": "1"}])).status_code == 403
     assert not SupplierReturn.objects.exists()
+
+
+def test_accounting_issues_the_credit_note_from_the_return_page(client_for, web, p, order):  # noqa: F811
+    from tessera.purchasing.registrations.returns import returns_awaiting_credit_card
+    from tessera.purchasing.services.returns import return_post
+
+    from .test_services import billed
+
+    billed(p, order)
+    supplier_return = return_create(actor=p.clerk, company=p.company, data={"order": order.pk, "reason": "x"},
+                                    lines=[{"order_line": line_of(order, p.widget).pk, "quantity": "4"}])
+    return_post(actor=p.clerk, supplier_return=supplier_return)
+    credit_url = reverse("purchasing:return_credit", args=[supplier_return.pk])
+    detail_url = reverse("purchasing:return_detail", args=[supplier_return.pk])
+    accountant = client_for(p.accountant)
+
+    page = web.get(detail_url).content.decode()
+    assert 'data-testid="return-credit-pending"' in page and credit_url not in page
+    assert web.post(credit_url).status_code == 403
+    page = accountant.get(detail_url).content.decode()
+    assert 'data-testid="return-credit-pending"' in page and credit_url in page and "Issue credit note" in page
+    listed = accountant.get(reverse("purchasing:return_list") + "?credit_pending=true").content.decode()
+    assert "RTV-2026-00001" in listed
+
+    class Request:
+        user = p.accountant
+
+    card = returns_awaiting_credit_card(Request, p.company)
+    assert (card["value"], card["url"]) == (1, reverse("purchasing:return_list") + "?credit_pending=true")
+    Request.user = p.clerk
+    assert returns_awaiting_credit_card(Request, p.company) is None
+
+    response = accountant.post(credit_url)
+
+    assert (response.status_code, response.url) == (302, detail_url)
+    supplier_return.refresh_from_db()
+    assert supplier_return.credit_note.total == dec("542.40")
+    page = accountant.get(detail_url).content.decode()
+    assert credit_url not in page and 'data-testid="return-credit-note"' in page
+    assert "RTV-2026-00001" not in accountant.get(reverse("purchasing:return_list") + "?credit_pending=true") \
+        .content.decode()
+    Request.user = p.accountant
+    assert returns_awaiting_credit_card(Request, p.company)["value"] == 0
