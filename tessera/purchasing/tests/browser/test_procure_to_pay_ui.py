@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from tessera.accounting.models import Invoice
@@ -62,7 +62,7 @@ def test_requisition_to_payment_in_english(p, person, watch, order_rule, live_se
     SupplierPrice.objects.create(company=p.company, partner=p.s1, product=p.widget, currency=p.company.base_currency,
                                  uom=p.box, min_quantity=Decimal("1"), price=Decimal("60"))
     base = live_server.url
-    today = datetime.date.today()
+    today = timezone.localdate()  # what the screens date documents with
 
     # --- An employee asks for 10 boxes of widgets -----------------------------------------------------
     employee = person(p.employee)
