@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from tessera.core.models import Company
 from tessera.core.selectors import model_list
 
-from .models import Partner, PartnerTag, PaymentTerm
+from .models import Partner, PartnerBankAccount, PartnerTag, PaymentTerm
 
 
 def partner_list(user, company: Company | None) -> QuerySet[Partner]:
@@ -66,3 +66,25 @@ def partner_duplicates(company: Company, name: str, tax_id: str, exclude_pk: int
         matching.update(pk for pk, other in partners.values_list("pk", "name").iterator()
                         if partner_name_key(other) == key)
     return list(partners.filter(pk__in=matching).order_by("code")) if matching else []
+
+
+def partners_by_bank_account(company_id: int) -> dict[str, list[Partner]]:
+    """The company's active partners by the digits of each of their bank account numbers (every
+    PartnerBankAccount, and the main `bank_account`), numbers of at least six digits: how a bank
+    statement line's counterparty account finds its partner."""
+    found: dict[str, list[Partner]] = {}
+
+    def add(number: str, partner: Partner) -> None:
+        key = re.sub(r"\D", "", number or "")
+        if len(key) >= 6 and partner not in found.setdefault(key, []):
+            found[key].append(partner)
+
+    partners = {partner.pk: partner for partner in
+                Partner.objects.filter(company_id=company_id, is_active=True).only("pk", "code", "name",
+                                                                                   "bank_account")}
+    for partner in partners.values():
+        add(partner.bank_account, partner)
+    for partner_id, number in PartnerBankAccount.objects.filter(partner_id__in=partners).values_list(
+            "partner_id", "account_number"):
+        add(number, partners[partner_id])
+    return found

@@ -24,6 +24,7 @@ from tessera.core import events
 from tessera.core.errors import Conflict, InvalidState, ValidationFailed
 from tessera.core.permissions import require
 from tessera.partners.models import Partner
+from tessera.partners.selectors import partners_by_bank_account
 
 from ..choices import StatementState
 from ..models import BankAccount, BankStatement, BankStatementLine
@@ -82,12 +83,9 @@ class ImportPreview:
 def _partner_finder(company):
     """A function from (counterparty name, counterparty account) to the one partner they name, or None."""
     by_name: dict[str, list[Partner]] = {}
-    by_account: dict[str, list[Partner]] = {}
-    for partner in Partner.objects.filter(company=company, is_active=True).only("pk", "code", "name",
-                                                                                 "bank_account"):
+    for partner in Partner.objects.filter(company=company, is_active=True).only("pk", "code", "name"):
         by_name.setdefault(normalise_name(partner.name), []).append(partner)
-        if len(digits(partner.bank_account)) >= 6:
-            by_account.setdefault(digits(partner.bank_account), []).append(partner)
+    by_account = partners_by_bank_account(company.pk)
 
     def find(name: str, account: str) -> Partner | None:
         for found in (by_account.get(digits(account)) if len(digits(account)) >= 6 else None,

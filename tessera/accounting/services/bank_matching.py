@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tessera.partners.models import Partner
+from tessera.partners.selectors import partners_by_bank_account
 
 from ..choices import CUSTOMER_KINDS, InvoiceKind, InvoiceState
 from ..models import BankStatementLine, Invoice, JournalEntryLine, Payment
@@ -98,18 +99,15 @@ class PartnerIndex:
 
     def __init__(self, company_id: int):
         self.partners = list(Partner.objects.filter(company_id=company_id, is_active=True)
-                             .only("pk", "code", "name", "bank_account"))
+                             .only("pk", "code", "name"))
         self.names = [(normalise_name(partner.name), partner) for partner in self.partners]
-        self.accounts = [(digits(partner.bank_account), partner) for partner in self.partners
-                         if len(digits(partner.bank_account)) >= 6]
+        self.accounts = partners_by_bank_account(company_id)
 
     def find(self, name: str, account: str) -> list[Partner]:
         """Same bank account, else the same name, else a name containing the other (at most five)."""
         account = digits(account)
-        if len(account) >= 6:
-            found = [partner for number, partner in self.accounts if number == account]
-            if found:
-                return found
+        if len(account) >= 6 and self.accounts.get(account):
+            return self.accounts[account]
         name = normalise_name(name)
         if len(name) < 2:
             return []

@@ -254,3 +254,15 @@ def test_importing_needs_the_permission(bank, make_user):
 
 def test_the_header_list_is_what_banks_print():
     assert CN_HEADER[:4] == ["交易日期", "借方发生额", "贷方发生额", "余额"]
+
+
+def test_a_counterparty_is_found_by_any_of_the_partners_bank_accounts(bank, accountant, books):
+    from tessera.partners.models import PartnerBankAccount
+
+    PartnerBankAccount.objects.create(company=books.company, partner=books.supplier, bank_name="招商银行",
+                                      account_number="6214 8301 2345 6789", is_default=False)
+    row = ["2026-03-26", "50.00", "", "9,031.00", "运费", "PAY-2026-A3", "东方纸业(上海)", "6214830123456789"]
+
+    statement = do_import(bank, accountant, cn_csv([*MARCH, row]))
+
+    assert [line.partner for line in lines_of(statement)] == [books.customer, None, books.supplier, books.supplier]
