@@ -47,8 +47,8 @@ def click_and_load(page, locator) -> None:
 
 def menu(page, label: str) -> None:
     """Open a purchasing menu entry as a user would: by its label in the sidebar."""
-    click_and_load(page, page.locator("#sidebar ul[aria-labelledby=module-purchasing] a.nav-link",
-                                      has_text=label).first)
+    click_and_load(page, page.locator("#sidebar ul[aria-labelledby=module-purchasing]")
+                   .get_by_role("link", name=label, exact=True))
 
 
 def order_line_cells(page) -> list[str]:
