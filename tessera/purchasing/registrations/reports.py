@@ -30,6 +30,30 @@ def purchasing_card(request, company):
             "url": reverse("purchasing:dashboard")}
 
 
+def supplier_performance_card(request, company):
+    """This year's supplier figures: on-time rate, average delay, price variance, quality returns."""
+    if company is None or not check(request.user, REPORT_PERMISSION, company):
+        return None
+    from ..reports import supplier_performance
+
+    today = timezone.localdate()
+    totals = supplier_performance(company, today.replace(month=1, day=1), today).totals
+    if not totals["lines_received"] and not totals["billed_base"]:
+        return None
+    dash = "–"
+    return {"title": _("Supplier performance this year"),
+            "value": _("%(rate)s %% on time") % {"rate": totals["on_time_rate"] if totals["on_time_rate"] is not None
+                                                  else dash},
+            "lines": [_("Average delay: %(days)s days") % {"days": totals["average_delay"] or 0},
+                      _("Price variance: %(amount)s %(currency)s (%(percent)s %%)")
+                      % {"amount": f"{totals['price_variance']:,.2f}", "currency": company.base_currency.code,
+                         "percent": totals["price_variance_percent"] if totals["price_variance_percent"] is not None
+                         else dash},
+                      _("Quality returns: %(rate)s %%") % {"rate": totals["quality_return_rate"]
+                                                          if totals["quality_return_rate"] is not None else dash}],
+            "url": reverse("purchasing:report_supplier_performance")}
+
+
 register(Module(
     code="purchasing", name=gettext_lazy("Purchasing"), order=40,
     menu=[
@@ -41,5 +65,5 @@ register(Module(
         MenuEntry(gettext_lazy("Supplier performance"), "purchasing:report_supplier_performance", REPORT_PERMISSION),
         MenuEntry(gettext_lazy("Purchase analysis"), "purchasing:report_analysis", REPORT_PERMISSION),
     ],
-    cards=[purchasing_card],
+    cards=[purchasing_card, supplier_performance_card],
 ))

@@ -109,6 +109,7 @@ def test_home_card_and_menu_for_the_purchasing_manager(web):
     page = web.get("/").content.decode()
     assert "3 open orders" in page
     assert "Late receipts: 2" in page
+    assert "50.00 % on time" in page and "Quality returns: 15.58 %" in page and "Average delay: 5.0 days" in page
     assert reverse("purchasing:report_supplier_performance") in page
 
 
