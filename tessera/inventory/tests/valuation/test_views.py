@@ -85,7 +85,8 @@ def test_product_layers_screen(valued, web):
     response = web.get(reverse("inventory:valuation_layers"), {"product": valued.average.pk})
 
     assert response.status_code == 200
-    assert [row["cells"][5][0] for row in response.context["rows"]] == ["50.00", "60.00", "-82.50"]
+    assert [row["cells"][1][0] for row in response.context["rows"]] == ["Receipt", "Receipt", "Delivery"]
+    assert [row["cells"][6][0] for row in response.context["rows"]] == ["50.00", "60.00", "-82.50"]
     assert [row["cells"][-2][0] for row in response.context["rows"]] == ["50.00", "110.00", "27.50"]
     first = valued.receive(valued.average, 1, "1.00", date=D(2026, 3, 10))  # links: its move, its entry
     rows = web.get(reverse("inventory:valuation_layers"), {"product": valued.average.pk}).context["rows"]
