@@ -136,12 +136,18 @@ def _decimal(item: dict, name: str, prefix: str, errors: dict, *, default=None) 
         return None
 
 
-def _price(order: PurchaseOrder, line: PurchaseOrderLine, item: dict, prefix: str, errors: dict) -> None:
-    """The line's price and discount: given, else the supplier's price list, else the standard cost (in
-    the line's unit) when the order is in the company's currency."""
+def _price(order: PurchaseOrder, line: PurchaseOrderLine, item: dict, prefix: str, errors: dict, *,
+           product_changed: bool) -> None:
+    """The line's price and discount: given, else (an existing line of the same product) its own, else the
+    supplier's price list, else the standard cost (in the line's unit) when the order is in the company's
+    currency."""
     unit_price = _decimal(item, "unit_price", prefix, errors)
     discount = _decimal(item, "discount", prefix, errors)
     if prefix + "unit_price" in errors or prefix + "discount" in errors:
+        return
+    if unit_price is None and line.pk and not product_changed:
+        if discount is not None:
+            line.discount = discount
         return
     if unit_price is not None:
         if line.pk is None or unit_price != line.unit_price or item.get("price_source"):
@@ -224,7 +230,7 @@ def order_lines(order: PurchaseOrder, lines, *, existing: dict | None = None
             line.description = (description or product.display_name)[:255]
         if "expected_on" in item or not line.pk:
             line.expected_on = _date(item.get("expected_on"), prefix + "expected_on", errors) or order.expected_on
-        _price(order, line, item, prefix, errors)
+        _price(order, line, item, prefix, errors, product_changed=product_changed)
         if line.discount is not None and not ZERO <= line.discount <= HUNDRED:
             errors[prefix + "discount"] = [_("Enter a discount between 0 and 100.")]
         if line.unit_price is not None and line.unit_price < 0:

@@ -111,7 +111,7 @@ class OrderDetailView(OrderScreen, DetailView):
         if request.GET.get("format") == "pdf":
             order = self.get_object()
             return pdf_response(request, "purchasing/orders/print.html", print_context(self, order),
-                                f"{_('purchase-order')}-{order.number or f'draft-{order.pk}'}")
+                                order.number or f"purchase-order-draft-{order.pk}")
         return super().get(request, *args, **kwargs)
 
     def get_actions(self, obj):

@@ -102,6 +102,16 @@ def test_update_changes_listed_lines_in_place_and_deletes_the_others(p, make_ord
     assert not PurchaseOrderLine.objects.filter(pk=second.pk).exists()
 
 
+def test_an_existing_line_keeps_its_price_when_only_the_quantity_changes(p, make_order):
+    order = make_order(lines=[{"product": p.widget.pk, "quantity": "10", "unit_price": "70", "discount": "3"}])
+    line = order.lines.get()
+
+    order = order_update(actor=p.purchaser, order=order, data={}, lines=[{"id": line.pk, "quantity": "20"}])
+
+    line = order.lines.get()
+    assert (line.unit_price, line.discount, line.subtotal) == (Decimal("70"), Decimal("3"), Decimal("1358.00"))
+
+
 def test_a_stale_version_is_refused(p, make_order):
     order = make_order()
     order_update(actor=p.purchaser, order=order, data={"notes": "first"}, version=1)
