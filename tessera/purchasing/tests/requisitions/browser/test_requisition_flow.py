@@ -14,8 +14,19 @@ from tessera.purchasing.tests.requisitions.factories import requisition
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def signed_in(browser, base_url, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+@pytest.fixture
+def contexts(browser):
+    """Browser contexts of the people in the test (one each), closed at the end."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def signed_in(contexts, browser, base_url, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    contexts.append(context)
+    page = context.new_page()
     page.set_default_timeout(15000)
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
@@ -25,13 +36,13 @@ def signed_in(browser, base_url, username):
     return page
 
 
-def test_raise_approve_and_convert_in_the_browser(browser, live_server, p):
+def test_raise_approve_and_convert_in_the_browser(browser, contexts, live_server, p):
     errors = []
     other = requisition(p, {"product": p.widget.pk, "quantity": "3", "supplier": p.s1.pk}, user=p.purchaser)
     requisition_submit(actor=p.purchaser, requisition=other)
     requisition_approve(actor=p.manager, requisition=other)
 
-    employee = signed_in(browser, live_server.url, p.employee.username)
+    employee = signed_in(contexts, browser, live_server.url, p.employee.username)
     employee.on("pageerror", lambda exc: errors.append(str(exc)))
     employee.goto(f"{live_server.url}/purchasing/requisitions/new/")
     employee.select_option("select[name=warehouse]", str(p.warehouse.pk))
@@ -47,13 +58,13 @@ def test_raise_approve_and_convert_in_the_browser(browser, live_server, p):
     mine = Requisition.objects.get(requested_by=p.employee)
     assert mine.state == "submitted"
 
-    manager = signed_in(browser, live_server.url, p.manager.username)
+    manager = signed_in(contexts, browser, live_server.url, p.manager.username)
     manager.goto(f"{live_server.url}/purchasing/requisitions/{mine.pk}/")
     with manager.expect_navigation():
         manager.click("button:has-text('Approve')")
     expect(manager.locator("[data-testid=requisition-state]")).to_have_text("Approved")
 
-    purchaser = signed_in(browser, live_server.url, p.purchaser.username)
+    purchaser = signed_in(contexts, browser, live_server.url, p.purchaser.username)
     purchaser.goto(f"{live_server.url}/purchasing/requisitions/convert/")
     purchaser.check(f"#req-{mine.pk}")
     purchaser.check(f"#req-{other.pk}")
