@@ -164,7 +164,7 @@ class Product(CompanyOwned):
         indexes = [models.Index(fields=["company", "name"])]
 
     def __str__(self) -> str:
-        return f"[{self.sku}] {self.name}"
+        return f"[{self.sku}] {self.display_name}"
 
     @property
     def display_name(self) -> str:

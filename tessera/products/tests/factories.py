@@ -50,7 +50,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
     name = factory.Sequence(lambda n: f"产品{n}")
-    name_en = factory.Sequence(lambda n: f"Product {n}")
+    name_en = ""  # the name serves every language unless a test gives an English one
     category = factory.SubFactory(ProductCategoryFactory, company=factory.SelfAttribute("..company"))
     uom = factory.SubFactory(UomFactory, company=factory.SelfAttribute("..company"), name="pcs", is_reference=True)
     list_price = Decimal("10")

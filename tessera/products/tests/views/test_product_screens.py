@@ -238,7 +238,7 @@ def test_a_save_over_someone_elses_change_is_refused(manager_web, manager, produ
     response = manager_web.post(url, form_data(sku="EL-001", version=loaded, list_price="1.00"))
 
     assert response.status_code == 200
-    assert "Someone else changed [EL-001] 无线鼠标 meanwhile" in response.content.decode()
+    assert "Someone else changed [EL-001] Wireless mouse meanwhile" in response.content.decode()
     product.refresh_from_db()
     assert (product.list_price, product.version) == (Decimal("109"), 2)
 
