@@ -132,3 +132,10 @@ def test_rule_form_creates_a_rule(client_for, stock, rule):  # noqa: F811
         "multiple": "1", "lead_days": "2", "is_active": "on"})
     assert response.status_code == 302
     assert ReorderRule.objects.get(product=stock.tea).max_quantity == Decimal("4")
+
+
+def test_the_list_links_to_purchasing_to_turn_it_into_a_requisition(client_for, stock, rule):  # noqa: F811
+    page = client_for(stock.clerk).get(reverse("inventory:replenishment") + f"?warehouse={stock.warehouse.pk}")
+
+    link = reverse("purchasing:replenishment_requisition") + f"?warehouse={stock.warehouse.pk}"
+    assert f'href="{link}"' in page.content.decode()
