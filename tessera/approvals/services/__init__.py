@@ -8,6 +8,7 @@ from .requests import (
     approval_reject,
     approval_submit,
     approval_withdraw,
+    approval_withdraw_for_cancelled,
 )
 from .rules import approval_rules_matching, rule_create, rule_delete, rule_update
 
@@ -19,6 +20,7 @@ __all__ = [
     "approval_rules_matching",
     "approval_submit",
     "approval_withdraw",
+    "approval_withdraw_for_cancelled",
     "delegation_create",
     "delegation_delete",
     "delegation_update",

@@ -359,6 +359,24 @@ def approval_withdraw(*, actor, request: ApprovalRequest) -> ApprovalRequest:
     return request
 
 
+def approval_withdraw_for_cancelled(*, actor, document) -> ApprovalRequest | None:
+    """The document was cancelled (by `actor`, whose service checked its own permission, in its
+    transaction): its pending request, if any, ends withdrawn — nobody is left deciding a document that
+    no longer needs it. Returns the request, or None when none was pending."""
+    definition = document_type_of(document)
+    if definition is None:
+        return None
+    request = _requests_of(definition, document).filter(state=RequestState.PENDING).first()
+    if request is None:
+        return None
+    request = lock_request(request)
+    if request.state != RequestState.PENDING:
+        return None
+    _close(request, RequestState.WITHDRAWN, timezone.now())
+    _emit(request, "withdrawn", cancelled_by=actor.pk)
+    return request
+
+
 def _close(request: ApprovalRequest, state: str, now) -> None:
     request.steps.filter(state__in=[StepState.PENDING, StepState.WAITING]).update(state=StepState.CLOSED)
     request.state, request.decided_at = state, now

@@ -24,8 +24,13 @@ from tessera.accounting.choices import InvoiceKind, InvoiceState
 from tessera.accounting.models import Invoice
 from tessera.approvals.errors import AlreadyApproved, ApprovalNotRequired, ApprovalPending
 from tessera.approvals.models import ApprovalRequest
-from tessera.approvals.services import approval_approve, approval_check, approval_reject, approval_submit
-from tessera.approvals.services.requests import approval_withdraw
+from tessera.approvals.services import (
+    approval_approve,
+    approval_check,
+    approval_reject,
+    approval_submit,
+    approval_withdraw_for_cancelled,
+)
 from tessera.core import audit, events
 from tessera.core.errors import InvalidState, NotFound, ValidationFailed
 from tessera.core.models import Company
@@ -316,9 +321,7 @@ def order_cancel(*, actor, order: PurchaseOrder) -> PurchaseOrder:
             raise InvalidState(_("Purchase order %(order)s has receipts or bills: it can only be closed.")
                                % {"order": order})
         from_state = order.state
-        request = pending_request(order)
-        if request is not None:
-            approval_withdraw(actor=request.requested_by, request=request)
+        if approval_withdraw_for_cancelled(actor=actor, document=order) is not None:
             order = lock_order(order)
         _cancel_open_moves(actor, order)
         _transition(order, from_state, OrderState.CANCELLED)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tessera.accounting.models import CostCenter
+from tessera.approvals.services import approval_withdraw_for_cancelled
 from tessera.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from tessera.core.models import Company
 from tessera.core.permissions import check, require
@@ -325,17 +326,13 @@ def requisition_decided(requisition: Requisition, state: str) -> None:
 
 
 def requisition_cancel(*, actor, requisition: Requisition) -> Requisition:
-    """Any open state -> cancelled (a pending approval request is withdrawn when `actor` submitted it).
+    """Any open state -> cancelled (a pending approval request ends withdrawn).
     Raises PermissionDenied (purchasing.change_requisition, not own), InvalidState (ordered or cancelled)."""
     require(actor, "purchasing.change_requisition", requisition.company)
     with transaction.atomic():
         requisition = lock_requisition(requisition, "cancel")
         _guard_own(actor, requisition)
-        pending = _pending_request(requisition)
-        if pending is not None and actor.pk in {pending.requested_by_id, pending.document_owner_id}:
-            from tessera.approvals.services.requests import approval_withdraw
-
-            approval_withdraw(actor=actor, request=pending)
+        if approval_withdraw_for_cancelled(actor=actor, document=requisition) is not None:
             requisition.refresh_from_db()
         transition(requisition, requisition.state, RequisitionState.CANCELLED, "cancelled")
     return requisition

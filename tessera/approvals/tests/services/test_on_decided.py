@@ -41,3 +41,15 @@ def test_a_rejection_and_a_withdrawal_are_told_too(rule, people, make_request, h
     approval_withdraw(actor=people.purchaser, request=approval_submit(actor=people.purchaser, document=second))
 
     assert heard == [(first.pk, "rejected"), (second.pk, "withdrawn")]
+
+
+def test_a_cancelled_document_withdraws_its_pending_request_whoever_cancels_it(rule, people, make_request, heard):
+    from tessera.approvals.services import approval_withdraw_for_cancelled
+
+    document = make_request("60000.00")
+    request = approval_submit(actor=people.purchaser, document=document)
+
+    assert approval_withdraw_for_cancelled(actor=people.admin, document=document) == request
+    request.refresh_from_db()
+    assert (request.state, heard) == ("withdrawn", [(document.pk, "withdrawn")])
+    assert approval_withdraw_for_cancelled(actor=people.admin, document=document) is None
