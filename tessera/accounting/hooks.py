@@ -11,6 +11,9 @@ They register from their AppConfig.ready; accounting never imports them:
   order line goes to GR/IR at the received value and the price difference to its account.
 - `register_invoice_posted(fn)` / `register_invoice_cancelled(fn)`: `fn(invoice)` after an invoice or
   credit note is posted / cancelled, in the same transaction (keep billed quantities, order states).
+- `register_invoice_settled(fn)`: `fn(invoice)` when a payment, a credit note or their undoing changes
+  what is paid of a posted invoice (its state may now be paid): an order can close once its bills are
+  paid, whichever screen paid them.
 """
 
 from collections.abc import Callable
@@ -19,6 +22,7 @@ POST_GUARDS: list[Callable] = []
 LINE_SPLITS: list[Callable] = []
 POSTED: list[Callable] = []
 CANCELLED: list[Callable] = []
+SETTLED: list[Callable] = []
 
 
 def _add(registry: list, fn: Callable) -> Callable:
@@ -41,6 +45,10 @@ def register_invoice_posted(fn: Callable) -> Callable:
 
 def register_invoice_cancelled(fn: Callable) -> Callable:
     return _add(CANCELLED, fn)
+
+
+def register_invoice_settled(fn: Callable) -> Callable:
+    return _add(SETTLED, fn)
 
 
 def line_split(invoice, line, amount) -> list[tuple] | None:

@@ -136,6 +136,8 @@ def invoice_settle(invoice: Invoice, delta: Decimal) -> Invoice:
     invoice.save(update_fields=["amount_paid", "state"])
     if invoice.state != before:
         audit.record_transition(invoice, from_state=before, to_state=invoice.state)
+    for hook in hooks.SETTLED:
+        hook(invoice)
     return invoice
 
 
@@ -504,12 +506,12 @@ def _post_locked(actor, invoice: Invoice) -> Invoice:
     events.emit("accounting.invoice.posted", company=company, obj=invoice,
                 payload={"number": invoice.number, "kind": invoice.kind, "total": str(invoice.total),
                          "currency": invoice.currency.code})
+    for hook in hooks.POSTED:  # before settling: a credit note gives back what it credits first
+        hook(invoice)
     if original is not None and original.residual > 0:
         settled = min(original.residual, invoice.total)
         invoice_settle(original, settled)
         invoice_settle(invoice, settled)
-    for hook in hooks.POSTED:
-        hook(invoice)
     return invoice
 
 

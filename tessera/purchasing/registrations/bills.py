@@ -10,18 +10,20 @@ from tessera.accounting.hooks import (
     register_invoice_line_split,
     register_invoice_post_guard,
     register_invoice_posted,
+    register_invoice_settled,
 )
 from tessera.core.menu import MenuEntry, Module, register
 from tessera.core.permissions import check
 from tessera.core.services.companies import module_is_active
 from tessera.core.views.panels import register_panel
 
-from ..services.matching import bill_cancelled, bill_line_split, bill_post_guard, bill_posted
+from ..services.matching import bill_cancelled, bill_line_split, bill_post_guard, bill_posted, bill_settled
 
 register_invoice_post_guard(bill_post_guard)
 register_invoice_line_split(bill_line_split)
 register_invoice_posted(bill_posted)
 register_invoice_cancelled(bill_cancelled)
+register_invoice_settled(bill_settled)
 
 register(Module(code="purchasing", name=gettext_lazy("Purchasing"), order=40, menu=[
     MenuEntry(gettext_lazy("Bills to match"), "purchasing:bills_to_match", "purchasing.view_billmatch"),

@@ -349,6 +349,12 @@ def bill_posted(invoice) -> None:
         _update_orders(invoice, -1)
 
 
+def bill_settled(invoice) -> None:
+    """Accounting's settled hook: a bill paid (from any screen) may close its orders."""
+    if invoice.kind == "supplier_invoice" and BillLine.objects.filter(invoice=invoice).exists():
+        _update_orders(invoice, 0)
+
+
 def bill_cancelled(invoice) -> None:
     """Accounting's cancelled hook: the credit note that cancelled a posted bill has given back its
     quantities already; the orders' states are refreshed."""

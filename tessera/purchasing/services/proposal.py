@@ -68,7 +68,7 @@ def _converted(company, amount: Decimal, invoice, currency, on: datetime.date) -
 def payment_proposal_pay(*, actor, company, invoices, date: datetime.date, journal) -> list:
     """Pay the chosen open supplier invoices in full: one outbound payment per supplier (and invoice
     currency) from `journal` (bank or cash) dated `date`, allocated to its invoices and posted; the orders
-    they bill are refreshed (closed once billed and paid).
+    they bill close through accounting's settled hook (registrations/bills.py), as with any payment.
 
     Raises PermissionDenied (accounting.add_payment, accounting.post_payment), ValidationFailed
     (`invoices`: none, another company's, not an open supplier invoice; `journal`), PeriodClosed;
@@ -76,9 +76,6 @@ def payment_proposal_pay(*, actor, company, invoices, date: datetime.date, journ
     """
     from tessera.accounting.models import Invoice, Journal
     from tessera.accounting.services.payments import payment_create, payment_post
-
-    from .bills import orders_of
-    from .orders import lock_order, order_refresh_state
 
     require(actor, "accounting.add_payment", company)
     require(actor, "accounting.post_payment", company)
@@ -114,7 +111,4 @@ def payment_proposal_pay(*, actor, company, invoices, date: datetime.date, journ
                                 % {"bills": ", ".join(bill.number for bill in bills)})[:255]},
                 allocations=[{"invoice": bill.pk, "amount": bill.residual} for bill in bills])
             payments.append(payment_post(actor=actor, payment=payment))
-        orders = {order.pk: order for bill in found.values() for order in orders_of(bill)}
-        for pk in sorted(orders):
-            order_refresh_state(lock_order(orders[pk]))
     return payments

@@ -73,3 +73,18 @@ def test_paying_refuses_what_is_not_an_open_bill_and_writes_nothing(p, two_bills
                              journal=p.bank_journal)
     assert not Payment.objects.exists()
     assert p.balance("1002") == 0
+
+
+def test_a_bill_paid_from_accountings_payment_screen_closes_its_order_too(p, two_bills):
+    from tessera.accounting.services.payments import payment_create, payment_post
+
+    (order, first), (second_order, _second) = two_bills
+    payment = payment_create(actor=p.accountant, company=p.company, data={
+        "kind": "outbound", "partner": p.s1, "journal": p.bank_journal, "date": D(2026, 4, 1), "amount": "678.00"},
+        allocations=[{"invoice": first, "amount": "678.00"}])
+
+    payment_post(actor=p.accountant, payment=payment)
+
+    order.refresh_from_db()
+    second_order.refresh_from_db()
+    assert (order.state, second_order.state) == ("closed", "billed")
