@@ -15,6 +15,10 @@ An app registers each document type that may need approval (from its AppConfig.r
              submittable=lambda invoice: invoice.state == "draft",
              on_decided=lambda invoice, state: ...)          # optional: the document follows the decision
 
+`submit(actor=, document=)` (optional) is the document's own submit service: a document with approval states
+registers it so that "Submit for approval" on the approvals panel, screens and API moves the document
+(draft -> submitted) exactly as its own button does; it calls `approval_submit` itself.
+
 `on_decided(document, state)` runs in the deciding transaction (the request locked) when a request ends
 "approved", "rejected" or "withdrawn", so a document with its own approval states (a purchase order:
 submitted -> approved) moves with the request whichever screen or endpoint decided it.
@@ -77,6 +81,7 @@ class DocumentType:
     submittable: Callable[[object], bool] | None = None
     submit_permission: str = ""  # default: the model's change permission
     on_decided: Callable | None = None  # (document, state) when a request ends approved/rejected/withdrawn
+    submit: Callable | None = None  # (actor=, document=): the document's own submit service
 
     @property
     def model(self):
@@ -130,7 +135,8 @@ def _field(name: str, spec) -> DocumentField:
 def register(model_label: str, *, label, amount: Callable, summary: Callable, url: Callable,
              requester: Callable | None = None, fields: dict | None = None, kinds: dict | None = None,
              kind: Callable | None = None, submittable: Callable | None = None,
-             submit_permission: str = "", on_decided: Callable | None = None) -> DocumentType:
+             submit_permission: str = "", on_decided: Callable | None = None,
+             submit: Callable | None = None) -> DocumentType:
     """Make a document type approvable (see the module docstring). Registering again replaces it."""
     key = model_label.lower()
     fields = {name: _field(name, spec) for name, spec in (fields or {}).items()}
@@ -139,7 +145,7 @@ def register(model_label: str, *, label, amount: Callable, summary: Callable, ur
     DOCUMENTS[key] = DocumentType(key=key, label=label, amount=amount, summary=summary, url=url,
                                   requester=requester, fields=fields, kinds=dict(kinds or {}), kind=kind,
                                   submittable=submittable, submit_permission=submit_permission,
-                                  on_decided=on_decided)
+                                  on_decided=on_decided, submit=submit)
     return DOCUMENTS[key]
 
 

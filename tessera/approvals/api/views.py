@@ -24,7 +24,7 @@ from ..models import ApprovalDecision, ApprovalRequest, ApprovalRule, Delegation
 from ..registry import document_get, document_types
 from ..selectors import delegation_list, inbox, request_list, rule_list
 from ..services.delegations import delegation_create, delegation_delete, delegation_update
-from ..services.requests import approval_approve, approval_reject, approval_submit, approval_withdraw
+from ..services.requests import approval_approve, approval_reject, approval_withdraw, document_submit
 from ..services.rules import rule_create, rule_delete, rule_update
 from .serializers import (
     ApprovalCommentSerializer,
@@ -121,7 +121,7 @@ class RequestViewSet(ReadOnlyViewSet):
         serializer = ApprovalSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _definition, document = document_get(serializer.validated_data["document"], request.company)
-        return self._answer(approval_submit(actor=request.user, document=document), status.HTTP_201_CREATED)
+        return self._answer(document_submit(actor=request.user, document=document), status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="approvals_requests_approve", request=ApprovalCommentSerializer,
                    responses={200: ApprovalRequestSerializer})

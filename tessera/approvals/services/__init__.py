@@ -9,6 +9,7 @@ from .requests import (
     approval_submit,
     approval_withdraw,
     approval_withdraw_for_cancelled,
+    document_submit,
 )
 from .rules import approval_rules_matching, rule_create, rule_delete, rule_update
 
@@ -22,6 +23,7 @@ __all__ = [
     "approval_withdraw",
     "approval_withdraw_for_cancelled",
     "delegation_create",
+    "document_submit",
     "delegation_delete",
     "delegation_update",
     "rule_create",

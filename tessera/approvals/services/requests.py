@@ -225,6 +225,23 @@ def approval_submit(*, actor, document) -> ApprovalRequest:
     return request
 
 
+def document_submit(*, actor, document) -> ApprovalRequest:
+    """Submit `document` the way its type wants: through its own submit service when it registered one
+    (the document moves to its submitted state; it calls `approval_submit`), else `approval_submit`.
+    Raises what those raise; ApprovalNotRequired (nothing written) when the document's service found no
+    rule to apply."""
+    definition = document_type_of(document)
+    if definition is None or definition.submit is None:
+        return approval_submit(actor=actor, document=document)
+    with transaction.atomic():
+        definition.submit(actor=actor, document=document)
+        request = _requests_of(definition, document).filter(state=RequestState.PENDING).order_by("-pk").first()
+        if request is None:
+            raise ApprovalNotRequired(_("No approval rule applies to %(document)s: it needs no approval.")
+                                      % {"document": document})
+    return request
+
+
 # --- decide --------------------------------------------------------------------------------------------
 
 def lock_request(request: ApprovalRequest) -> ApprovalRequest:

@@ -22,9 +22,9 @@ from ..selectors import inbox, request_get, request_list
 from ..services.requests import (
     approval_approve,
     approval_reject,
-    approval_submit,
     approval_withdraw,
     current_approver_ids,
+    document_submit,
     own_party,
 )
 from .rules import Approvals, type_label
@@ -217,7 +217,7 @@ class SubmitView(Approvals, Screen):
         fallback = reverse("approvals:approvalrequest_list")
         try:
             _definition, document = document_get(request.POST.get("document", ""), self.company)
-            approval_request = approval_submit(actor=request.user, document=document)
+            approval_request = document_submit(actor=request.user, document=document)
         except ACTION_ERRORS as error:
             messages.error(request, error_text(error))
             return redirect(safe_next(request, fallback))

@@ -49,13 +49,19 @@ def _on_decided(order, state: str) -> None:
     order_follow_decision(order, state)
 
 
+def _submit(*, actor, document) -> None:
+    from ..services.orders import order_submit
+
+    order_submit(actor=actor, order=document)
+
+
 register(
     "purchasing.purchaseorder", label=_("Purchase order"), amount=order_amount, summary=order_summary,
     url=lambda order: reverse("purchasing:order_detail", args=[order.pk]),
     requester=lambda order: order.buyer,
     submittable=lambda order: order.state == OrderState.DRAFT,
     submit_permission="purchasing.submit_purchaseorder",
-    on_decided=_on_decided,
+    on_decided=_on_decided, submit=_submit,
     fields={
         "partner": (_("Supplier"), lambda order: order.partner, REFERENCE, "partners.partner"),
         "warehouse": (_("Warehouse"), lambda order: order.warehouse, REFERENCE, "inventory.warehouse"),

@@ -13,7 +13,7 @@ from tessera.core.notifications import register_event_label, register_kind, user
 from tessera.core.permissions import check
 
 from ..choices import RequisitionState
-from ..services.requisitions import requisition_amount, requisition_decided
+from ..services.requisitions import requisition_amount, requisition_decided, requisition_submit
 
 
 def _categories(requisition) -> list:
@@ -42,6 +42,7 @@ register(
                         "accounting.costcenter"),
     },
     on_decided=requisition_decided,
+    submit=lambda *, actor, document: requisition_submit(actor=actor, requisition=document),
 )
 
 
