@@ -111,8 +111,8 @@ def test_a_taken_sku_and_barcode_are_field_errors(manager_api, product, body):
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"sku": ["SKU EL-001 is in use already."]}
     response = manager_api.post(PRODUCTS, body(barcode=product.barcode), format="json")
-    assert response.json()["error"]["fields"] == {"barcode": ["Barcode 6901234567892 belongs to [EL-001] Wireless mouse "
-                                                              "already."]}
+    assert response.json()["error"]["fields"] == {"barcode": [
+        "Barcode 6901234567892 belongs to [EL-001] Wireless mouse already."]}
     assert Product.objects.count() == 1
 
 

@@ -55,8 +55,8 @@ def test_a_guarded_product_keeps_its_method(manager, product, blocked):
     fields = _fields(product_update, actor=manager, product=product, data={"costing_method": "average"})
 
     assert fields == {"costing_method": [
-        "The costing method cannot change while stock is valued with it: [EL-001] Wireless mouse (7 on hand). Bring the "
-        "stock to zero first, or keep the current method."]}
+        "The costing method cannot change while stock is valued with it: [EL-001] Wireless mouse "
+        "(7 on hand). Bring the stock to zero first, or keep the current method."]}
     product.refresh_from_db()
     assert (product.costing_method, product.version) == ("", 1)
 

@@ -253,7 +253,8 @@ def test_a_product_in_use_is_not_deleted(manager, product, units, monkeypatch):
         product_delete(actor=manager, product=product)
 
     assert (error.value.status, error.value.code) == (409, "in_use")
-    assert error.value.message == ("[EL-001] Wireless mouse is used by other records and cannot be deleted: deactivate it "
+    assert error.value.message == ("[EL-001] Wireless mouse is used by other records and cannot be deleted: "
+                                   "deactivate it "
                                    "instead. (used by: Units of measure)")
     assert Product.objects.filter(pk=product.pk).exists()
 
@@ -265,7 +266,8 @@ def test_a_used_products_type_and_unit_are_fixed(manager, product, units, monkey
         product_update(actor=manager, product=product, data={"type": "consumable", "uom": units["打"],
                                                              "purchase_uom": None})
 
-    assert error.value.fields == {name: ["[EL-001] Wireless mouse is used (Stock moves): its type and unit can no longer "
+    assert error.value.fields == {name: ["[EL-001] Wireless mouse is used (Stock moves): its type and unit can "
+                                         "no longer "
                                          "change."] for name in ("type", "uom")}
     product.refresh_from_db()
     assert (product.type, product.uom, product.version) == ("stock", units["件"], 1)
