@@ -90,7 +90,3 @@ class MatchState(models.TextChoices):
     MISMATCH = "mismatch", _("Mismatch")
     APPROVED = "approved", _("Mismatch approved")
 
-
-class PriceDifferenceMode(models.TextChoices):
-    ACCOUNT = "account", _("Post to the price difference account")
-    REVALUE = "revalue", _("Re-value the stock still on hand")

@@ -21,7 +21,6 @@ from tessera.core.models import CompanyOwned
 from .choices import (
     MatchState,
     OrderState,
-    PriceDifferenceMode,
     ReceiptState,
     RefundMethod,
     RequisitionState,
@@ -52,8 +51,6 @@ class PurchaseSettings(CompanyOwned):
     quantity_tolerance_percent = models.DecimalField(
         _("billed quantity tolerance %"), default=ZERO, **PERCENT,
         help_text=_("How much more than received may be billed before it is a mismatch."))
-    price_difference_mode = models.CharField(_("price differences"), max_length=10,
-                                             choices=PriceDifferenceMode.choices, default=PriceDifferenceMode.ACCOUNT)
     price_difference_account = models.ForeignKey(
         "accounting.Account", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("price difference account"),

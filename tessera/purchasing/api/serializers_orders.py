@@ -69,7 +69,7 @@ class PurchaseSettingsSerializer(ModelSerializer):
     class Meta:
         model = PurchaseSettings
         fields = ["over_receipt_percent", "price_tolerance_percent", "amount_tolerance",
-                  "quantity_tolerance_percent", "price_difference_mode", "price_difference_account",
+                  "quantity_tolerance_percent", "price_difference_account",
                   "requisition_needs_approval"]
 
 

@@ -11,7 +11,7 @@ from tessera.core.services.base import validate
 from ..models import PurchaseSettings
 
 SETTINGS_FIELDS = {"over_receipt_percent", "price_tolerance_percent", "amount_tolerance",
-                   "quantity_tolerance_percent", "price_difference_mode", "price_difference_account",
+                   "quantity_tolerance_percent", "price_difference_account",
                    "requisition_needs_approval"}
 
 

@@ -122,7 +122,7 @@ class SettingsForm(ServiceModelForm):
     class Meta:
         model = PurchaseSettings
         fields = sorted(SETTINGS_FIELDS, key=["over_receipt_percent", "quantity_tolerance_percent",
-                                              "price_tolerance_percent", "amount_tolerance", "price_difference_mode",
+                                              "price_tolerance_percent", "amount_tolerance",
                                               "price_difference_account", "requisition_needs_approval"].index)
 
     def __init__(self, *args, company=None, **kwargs):

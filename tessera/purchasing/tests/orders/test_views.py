@@ -168,7 +168,7 @@ def test_the_pdf_renders_chinese(web, p, make_order, tmp_path):
 def test_settings_screen_saves(client_for, p):  # noqa: F811
     response = client_for(p.manager).post(reverse("purchasing:settings"), {
         "over_receipt_percent": "5", "quantity_tolerance_percent": "0", "price_tolerance_percent": "2",
-        "amount_tolerance": "1.00", "price_difference_mode": "account", "price_difference_account": "",
+        "amount_tolerance": "1.00", "price_difference_account": "",
         "requisition_needs_approval": "on"})
 
     assert response.status_code == 302
