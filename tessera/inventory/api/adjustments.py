@@ -64,6 +64,10 @@ class CountLineSerializer(Serializer):
     product = serializers.IntegerField(required=False, help_text=_("Stock found that is not on the count."))
     location = serializers.IntegerField(required=False)
     lot = serializers.IntegerField(required=False, allow_null=True)
+    lot_name = serializers.CharField(required=False, max_length=100, help_text=_(
+        "A lot or serial number not in Tessera yet (tracked products): created with the line; an existing name "
+        "of the product is reused."))
+    expiry_on = serializers.DateField(required=False, allow_null=True, help_text=_("The new lot's expiry date."))
     counted_quantity = DecimalField(allow_null=True, **QUANTITY)
 
     def validate(self, attrs):
@@ -82,6 +86,8 @@ class ScanSerializer(Serializer):
     code = serializers.CharField(max_length=100, help_text=_("A product barcode or SKU, or a lot/serial number."))
     location = serializers.IntegerField(required=False, allow_null=True)
     quantity = DecimalField(required=False, **QUANTITY)
+    product = serializers.IntegerField(required=False, allow_null=True, help_text=_(
+        "A tracked product: a code that is no product and no lot becomes a new lot or serial number of it."))
 
 
 class AdjustmentFilter(django_filters.FilterSet):
@@ -117,8 +123,8 @@ class AdjustmentViewSet(RecordViewSet):
     @extend_schema(operation_id="inventory_adjustments_count", request=CountSerializer,
                    responses={200: AdjustmentSerializer})
     def partial_update(self, request, *args, **kwargs):
-        """Enter counted quantities: `{"lines": [{"line", "counted_quantity"} | {"product", "location", "lot",
-        "counted_quantity"}], "version"}` (null clears a count)."""
+        """Enter counted quantities: `{"lines": [{"line", "counted_quantity"} | {"product", "location", "lot" or
+        "lot_name" (a new lot, with "expiry_on"), "counted_quantity"}], "version"}` (null clears a count)."""
         adjustment = self.get_object()
         serializer = CountSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -131,7 +137,8 @@ class AdjustmentViewSet(RecordViewSet):
                    responses={200: AdjustmentLineSerializer})
     @action(detail=True, methods=["post"], required_permission="change")
     def scan(self, request, pk=None):
-        """A barcode read: +1 (or `quantity`) on the product's (or lot's) line; a new line for stock found."""
+        """A barcode read: +1 (or `quantity`) on the product's (or lot's) line; a new line for stock found; with
+        `product` (tracked), a code that is no product and no lot becomes a new lot of it."""
         serializer = ScanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         line = adjustment_scan(actor=request.user, adjustment=self.get_object(), **serializer.validated_data)

@@ -7,6 +7,9 @@ Life cycle: draft ("counting") -> posted, or draft -> cancelled (ADJUSTMENT_TRAN
   the start of the count. Products found that were not expected are added as new lines (expected 0).
 - Counted quantities are entered per line (`adjustment_count`) or by scanning barcodes
   (`adjustment_scan`: +1 on the product's line, a new line when the product is not on the count).
+- Stock found under a lot or serial number not in Tessera yet: a new line with `lot_name` (and `expiry_on`), or a
+  scan of the unknown code with the tracked `product` chosen, creates the lot (services.lots.lot_get_or_create,
+  an existing name of the product is reused) in the count's transaction. A serial number counts 1 at most.
 - **Posting rule (like Odoo's "applied" quantities)**: the counted quantity is the truth at the time
   of posting. Each counted line moves `counted - on hand now` (not `counted - expected`): when stock moved
   in or out of the location after the count started, those moves are kept and only what is still
@@ -20,6 +23,7 @@ Locking: the adjustment row (select_for_update), then the moves in (product, lin
 which locks its quants in pk order (services.moves).
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -33,20 +37,21 @@ from tessera.core.models import Company
 from tessera.core.permissions import require
 from tessera.core.services.base import validate
 from tessera.core.services.numbering import sequence_default, sequence_next_number
-from tessera.products.choices import ProductType
+from tessera.products.choices import ProductType, Tracking
 from tessera.products.models import Product
 from tessera.products.services.uoms import uom_quantity_check
 
 from ..choices import ADJUSTMENT_TRANSITIONS, AdjustmentState, LocationUsage
 from ..models import Adjustment, AdjustmentLine, Location, Lot, StockQuant
 from .locations import subtree_filter, virtual_location
+from .lots import lot_get_or_create
 from .moves import move_create, move_done
 
 sequence_default("stock_adjustment", name="Stock count", prefix="INV-{fy}-", padding=5)
 
 ZERO = Decimal("0")
 ADJUSTMENT_FIELDS = {"location", "date", "description"}
-COUNT_FIELDS = {"line", "product", "location", "lot", "counted_quantity"}
+COUNT_FIELDS = {"line", "product", "location", "lot", "lot_name", "expiry_on", "counted_quantity"}
 
 
 def _pk(value) -> int | None:
@@ -109,8 +114,37 @@ def adjustment_create(*, actor, company: Company, data: dict) -> Adjustment:
     return adjustment
 
 
+def _date(value) -> datetime.date | None:
+    if value in (None, "") or isinstance(value, datetime.date):
+        return value or None
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationFailed(fields={"expiry_on": [_("Enter a valid date.")]}) from None
+
+
+def _new_lot(adjustment: Adjustment, product: Product, item: dict, prefix: str, errors: dict) -> Lot | None:
+    """The lot `lot_name` of `product` found during the count: created now (inside the count's transaction,
+    so it is rolled back with bad input) unless the product has it already."""
+    if product.tracking == Tracking.NONE:
+        errors[prefix + "lot_name"] = [_("%(product)s is not tracked by lot or serial number.")
+                                       % {"product": product}]
+        return None
+    if item.get("lot") not in (None, ""):
+        errors[prefix + "lot_name"] = [_("Choose a lot or enter a new lot number, not both.")]
+        return None
+    try:
+        expiry_on = _date(item.get("expiry_on"))
+        return lot_get_or_create(company=adjustment.company, product=product, name=str(item["lot_name"]),
+                                 expiry_on=expiry_on)
+    except ValidationFailed as error:
+        errors.update({prefix + name: messages for name, messages in error.fields.items()})
+        return None
+
+
 def _new_line(adjustment: Adjustment, item: dict, prefix: str, errors: dict) -> AdjustmentLine | None:
-    """A line for a product (and location, lot) found that the snapshot did not have: expected 0."""
+    """A line for a product (and location, lot) found that the snapshot did not have: expected 0. A lot or
+    serial number not in Tessera yet is given as `lot_name` (and `expiry_on`): it is created."""
     product = Product.objects.filter(pk=_pk(item.get("product")), company_id=adjustment.company_id).first()
     if product is None or product.type != ProductType.STOCK:
         errors[prefix + "product"] = [_("Choose one of this company's stocked products.")]
@@ -123,18 +157,31 @@ def _new_line(adjustment: Adjustment, item: dict, prefix: str, errors: dict) -> 
                                        % {"location": adjustment.location}]
         return None
     lot = None
-    if item.get("lot") not in (None, ""):
+    if item.get("lot_name") not in (None, ""):
+        lot = _new_lot(adjustment, product, item, prefix, errors)
+        if lot is None:
+            return None
+    elif item.get("lot") not in (None, ""):
         lot = Lot.objects.filter(pk=_pk(item["lot"]), company_id=adjustment.company_id, product=product).first()
         if lot is None:
             errors[prefix + "lot"] = [_("Choose a lot of this product.")]
             return None
-    elif product.tracking != "none":
+    elif product.tracking != Tracking.NONE:
         errors[prefix + "lot"] = [_("%(product)s is tracked: say which lot or serial number was counted.")
                                   % {"product": product}]
+        return None
+    if item.get("expiry_on") not in (None, "") and item.get("lot_name") in (None, ""):
+        errors[prefix + "expiry_on"] = [_("An expiry date is given with a new lot number only.")]
         return None
     line = adjustment.lines.filter(product=product, location=location, lot=lot).first()
     return line or AdjustmentLine(company_id=adjustment.company_id, adjustment=adjustment, product=product,
                                   location=location, lot=lot, expected_quantity=ZERO)
+
+
+def _serial_check(line: AdjustmentLine, counted: Decimal, field: str) -> dict:
+    if line.lot_id and line.product.tracking == Tracking.SERIAL and counted > 1:
+        return {field: [_("%(serial)s is a serial number: it counts 1 at most.") % {"serial": line.lot.name}]}
+    return {}
 
 
 def adjustment_count(*, actor, adjustment: Adjustment, lines: list[dict], version: int | None = None) -> Adjustment:
@@ -180,6 +227,10 @@ def adjustment_count(*, actor, adjustment: Adjustment, lines: list[dict], versio
                 if counted < 0:
                     errors[prefix + "counted_quantity"] = [_("Enter a quantity of zero or more.")]
                     continue
+                serial_error = _serial_check(line, counted, prefix + "counted_quantity")
+                if serial_error:
+                    errors.update(serial_error)
+                    continue
                 line.counted_quantity = counted
             changed.append(line)
         if errors:
@@ -192,43 +243,65 @@ def adjustment_count(*, actor, adjustment: Adjustment, lines: list[dict], versio
 
 
 def adjustment_scan(*, actor, adjustment: Adjustment, code: str, location=None,
-                    quantity: Decimal = Decimal("1")) -> AdjustmentLine:
+                    quantity: Decimal = Decimal("1"), product=None) -> AdjustmentLine:
     """A barcode read during the count: the product's barcode (or SKU), or a lot/serial number, adds `quantity`
     (default 1) to its line's counted quantity (empty counts as 0); a product not on the count gets a new line
-    in `location` (default the counted location). Returns the line. Raises ValidationFailed (`code`: nothing
-    found, or a tracked product scanned without its lot), InvalidState, PermissionDenied."""
+    in `location` (default the counted location). A code that is no product and no lot becomes a new lot (or
+    serial number) of `product` (a tracked product) when given: the lot is created with the count's line. A
+    serial number counts 1 at most. Returns the line. Raises ValidationFailed (`code`: nothing found, or a
+    tracked product scanned without its lot; `product`; `quantity`), InvalidState, PermissionDenied; nothing
+    written then."""
     require(actor, "inventory.change_adjustment", adjustment.company)
     code = (code or "").strip()
     company_id = adjustment.company_id
-    product = lot = None
+    chosen = None
+    if product not in (None, ""):
+        chosen = product if isinstance(product, Product) else None
+        chosen = Product.objects.filter(pk=_pk(chosen or product), company_id=company_id).first()
+        if chosen is None or chosen.type != ProductType.STOCK or chosen.tracking == Tracking.NONE:
+            raise ValidationFailed(fields={"product": [_("Choose one of this company's products tracked by lot or "
+                                                         "serial number.")]})
+    found = lot = lot_name = None
     if code:
-        product = Product.objects.filter(Q(barcode=code) | Q(sku=code), company_id=company_id).first()
-        if product is None:
-            lot = Lot.objects.filter(company_id=company_id, name=code).select_related("product").first()
-            product = lot.product if lot else None
-    if product is None:
-        raise ValidationFailed(fields={"code": [_("No product, lot or serial number %(code)s.") % {"code": code}]})
-    if lot is None and product.tracking != "none":
+        found = Product.objects.filter(Q(barcode=code) | Q(sku=code), company_id=company_id).first()
+        if found is None:
+            lots = Lot.objects.filter(company_id=company_id, name=code).select_related("product")
+            lot = (lots.filter(product=chosen) if chosen else lots).first()
+            found = lot.product if lot else None
+    if found is None and chosen is not None and code:
+        found, lot_name = chosen, code
+    if found is None:
+        raise ValidationFailed(fields={"code": [_("No product, lot or serial number %(code)s: to add it as a new lot "
+                                                  "or serial number, choose its product.") % {"code": code}]})
+    product = found
+    if lot is None and lot_name is None and product.tracking != Tracking.NONE:
         raise ValidationFailed(fields={"code": [_("%(product)s is tracked: scan its lot or serial number.")
                                                 % {"product": product}]})
+    added = uom_quantity_check(quantity=quantity, uom=product.uom, field="quantity")
     with transaction.atomic():
         adjustment = _lock(adjustment)
-        lines = adjustment.lines.filter(product=product).select_related("product__uom").order_by("location__full_name",
-                                                                                                 "pk")
-        if lot is not None:
-            lines = lines.filter(lot=lot)
-        if location not in (None, ""):
-            lines = lines.filter(location_id=_pk(location))
-        line = lines.first()
+        line = None
+        if lot_name is None:
+            lines = adjustment.lines.filter(product=product).select_related("product__uom", "lot").order_by(
+                "location__full_name", "pk")
+            if lot is not None:
+                lines = lines.filter(lot=lot)
+            if location not in (None, ""):
+                lines = lines.filter(location_id=_pk(location))
+            line = lines.first()
         if line is None:
             errors: dict = {}
-            line = _new_line(adjustment, {"product": product.pk, "location": location, "lot": lot and lot.pk},
-                             "", errors)
+            item = {"product": product.pk, "location": location}
+            item.update({"lot_name": lot_name} if lot_name else {"lot": lot and lot.pk})
+            line = _new_line(adjustment, item, "", errors)
             if line is None:
                 raise ValidationFailed(fields={"code": [message for messages in errors.values()
                                                         for message in messages]})
-        line.counted_quantity = (line.counted_quantity or ZERO) + uom_quantity_check(quantity=quantity,
-                                                                                     uom=product.uom)
+        counted = (line.counted_quantity or ZERO) + added
+        serial_error = _serial_check(line, counted, "code")
+        if serial_error:
+            raise ValidationFailed(fields=serial_error)
+        line.counted_quantity = counted
         line.save()
         adjustment.version += 1
         adjustment.save(update_fields=["version"])

@@ -4,10 +4,12 @@ line, or a new line, which is then highlighted; counted quantities typed per lin
 sheet (HTML, `?format=pdf` through WeasyPrint). Every write goes through services.adjustments."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,9 +21,11 @@ from django.utils.translation import gettext_lazy
 from tessera.core import errors
 from tessera.core.forms import DateInput
 from tessera.core.views.generic import Column, CreateView, DetailView, ListView, Screen, form_data
+from tessera.products.choices import ProductType, Tracking
+from tessera.products.models import Product
 
 from ..choices import AdjustmentState, LocationUsage
-from ..models import Adjustment, Location, Warehouse
+from ..models import Adjustment, Location, Lot, Warehouse
 from ..services.adjustments import (
     adjustment_cancel,
     adjustment_count,
@@ -65,6 +69,60 @@ class AdjustmentForm(CompanyForm):
         field.label_from_instance = lambda location: location.full_name
         self.fields["date"].initial = timezone.localdate()
         self.fields["date"].required = False
+
+
+class TrackingSelect(forms.Select):
+    """Each product option tells its tracking (`data-tracking`): the count screen's script shows the lot number
+    inputs for tracked products only."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-tracking"] = instance.tracking
+        return option
+
+
+class AddLineForm(forms.Form):
+    """Stock found that is not on the count (the counting screen's "Add stock found"): product, where, the lot or
+    serial number (a new one is created; an existing name of the product is reused), its expiry date, counted."""
+
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), label=gettext_lazy("Product"),
+                                     widget=TrackingSelect(attrs={"data-count-product": ""}))
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False,
+                                      label=gettext_lazy("Location"))
+    lot_name = forms.CharField(required=False, max_length=100, label=gettext_lazy("Lot / serial number"),
+                               help_text=gettext_lazy("A new number is added to the product's lots."),
+                               widget=forms.TextInput(attrs={"autocomplete": "off", "data-count-lot": ""}))
+    expiry_on = forms.DateField(required=False, label=gettext_lazy("Expiry date"),
+                                widget=forms.DateInput(attrs={"type": "date", "data-count-lot": ""},
+                                                       format="%Y-%m-%d"))
+    counted_quantity = forms.CharField(label=gettext_lazy("Counted"),
+                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+    def __init__(self, *args, adjustment: Adjustment, locations, **kwargs):
+        super().__init__(*args, prefix="add", **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(
+            company_id=adjustment.company_id, type=ProductType.STOCK, is_active=True).order_by("sku")
+        self.fields["location"].queryset = locations
+        self.fields["location"].label_from_instance = lambda location: location.full_name
+        self.fields["location"].empty_label = str(adjustment.location.full_name)
+
+    def service_line(self) -> dict:
+        data = self.cleaned_data
+        line = {"product": data["product"].pk, "counted_quantity": data["counted_quantity"]}
+        if data.get("location"):
+            line["location"] = data["location"].pk
+        if data.get("product").tracking != Tracking.NONE or data.get("lot_name"):
+            line.update({"lot_name": data.get("lot_name") or "", "expiry_on": data.get("expiry_on")})
+        return line
+
+    def add_service_errors(self, fields: dict) -> None:
+        for name, messages_ in fields.items():
+            name = {"lot": "lot_name"}.get(name.removeprefix("lines.0."), name.removeprefix("lines.0."))
+            field = name if name in self.fields else None
+            for message in messages_:
+                self.add_error(field, message)
 
 
 class AdjustmentScreen(Inventory):
@@ -135,25 +193,64 @@ class AdjustmentCountView(AdjustmentScreen, Screen):
     def get_title(self) -> str:
         return _("Count %(count)s") % {"count": self.object}
 
-    def _page(self, focus=None, status=200):
+    def _locations(self):
+        return Location.objects.filter(company=self.company, usage=LocationUsage.INTERNAL,
+                                       full_name__startswith=self.object.location.full_name).order_by("full_name")
+
+    def _page(self, focus=None, status=200, add_form=None):
+        locations = self._locations()
+        if add_form is None:
+            new_lot = self.request.GET.get("new_lot", "").strip()
+            add_form = AddLineForm(adjustment=self.object, locations=locations,
+                                   initial={"lot_name": new_lot, "counted_quantity": "1"} if new_lot else None)
+            add_form.is_open = bool(new_lot)
         return self.render({"object": self.object, "lines": count_lines(self.object), "focus": focus,
-                            "locations": Location.objects.filter(
-                                company=self.company, usage=LocationUsage.INTERNAL,
-                                full_name__startswith=self.object.location.full_name).order_by("full_name")},
-                           status=status)
+                            "locations": locations, "add_form": add_form}, status=status)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         focus = request.GET.get("focus")
         return self._page(int(focus) if focus and focus.isdigit() else None)
 
+    def _add_line(self, request, url):
+        """The "Add stock found" form: field-level errors on the page (400), nothing written then."""
+        form = AddLineForm(request.POST, adjustment=self.object, locations=self._locations())
+        form.is_open = True
+        if form.is_valid():
+            try:
+                adjustment_count(actor=request.user, adjustment=self.object, lines=[form.service_line()])
+            except errors.ValidationFailed as error:
+                form.add_service_errors(error.fields or {"__all__": [error.message]})
+            except (errors.InvalidState, errors.PermissionDenied) as error:
+                form.add_error(None, str(error.message))
+            else:
+                data = form.service_line()
+                lot_name = (data.get("lot_name") or "").strip()
+                line = self.object.lines.filter(
+                    product_id=data["product"], location_id=data.get("location") or self.object.location_id,
+                    **({"lot__name": lot_name} if lot_name else {"lot__isnull": True})).first()
+                messages.success(request, _("%(product)s: %(counted)s counted.")
+                                 % {"product": form.cleaned_data["product"],
+                                    "counted": line.counted_quantity.normalize() if line else ""})
+                return redirect(f"{url}?focus={line.pk}#line-{line.pk}" if line else url)
+        return self._page(status=400, add_form=form)
+
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         url = reverse("inventory:adjustment_count", args=[self.object.pk])
+        if "add-product" in request.POST:
+            return self._add_line(request, url)
         try:
             if "code" in request.POST:
-                line = adjustment_scan(actor=request.user, adjustment=self.object, code=request.POST["code"],
-                                       location=request.POST.get("location") or None)
+                code = request.POST["code"]
+                try:
+                    line = adjustment_scan(actor=request.user, adjustment=self.object, code=code,
+                                           location=request.POST.get("location") or None)
+                except errors.ValidationFailed as error:
+                    if code.strip() and self._unknown(code):  # maybe a new lot: offer the form to add it
+                        messages.error(request, " ".join(map(str, error.fields.get("code", [error.message]))))
+                        return redirect(f"{url}?{urlencode({'new_lot': code.strip()})}#add-line")
+                    raise
                 messages.success(request, _("%(product)s: %(counted)s counted.")
                                  % {"product": line.product, "counted": line.counted_quantity.normalize()})
                 return redirect(f"{url}?focus={line.pk}#line-{line.pk}")
@@ -168,6 +265,11 @@ class AdjustmentCountView(AdjustmentScreen, Screen):
             return redirect(url)
         messages.success(request, _("Counts saved."))
         return redirect(url)
+
+    def _unknown(self, code: str) -> bool:
+        code = code.strip()
+        return not Product.objects.filter(company=self.company).filter(Q(barcode=code) | Q(sku=code)).exists() \
+            and not Lot.objects.filter(company=self.company, name=code).exists()
 
 
 class AdjustmentPostView(AdjustmentScreen, ActionView, Screen):
