@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from tessera.core import errors
+from tessera.core.views.actions import ActionView, error_text  # noqa: F401  (error_text: for the screens)
 from tessera.core.views.records import RecordCreateView, RecordUpdateView
 
 
@@ -57,38 +57,18 @@ class DraftUpdateMixin:
         return super().get(request, *args, **kwargs)
 
 
-class TransitionView(Accounting):
+class TransitionView(Accounting, ActionView):
     """POST only: run `transition(obj)` (a service, which checks its own permission) and go back to the
-    record's page; a refusal (no permission, wrong state, closed period...) shows there as a message.
-
-    Mixed with core's Screen; the screen itself needs only the view permission of the model."""
-
-    http_method_names = ["post"]
-    action = "view"
-    success_message = ""
+    record's page; a refusal (no permission, wrong state, closed period...) shows there as a message
+    (core's ActionView). Mixed with core's Screen; the screen itself needs only the view permission."""
 
     def transition(self, obj):
         raise NotImplementedError
 
+    def run(self, obj):
+        return self.transition(obj)
+
     def get_redirect_url(self, obj, result) -> str:
         return self.url("detail", obj) or self.url("list")
 
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            result = self.transition(obj)
-        except (errors.PermissionDenied, errors.ValidationFailed, errors.InvalidState, errors.Conflict) as error:
-            messages.error(request, error_text(error))
-            return redirect(self.get_redirect_url(obj, None))
-        if self.success_message:
-            messages.success(request, self.success_message % {"record": result or obj})
-        return redirect(self.get_redirect_url(obj, result))
 
-
-def error_text(error: errors.DomainError) -> str:
-    """A domain error as one line: its message, then any field messages."""
-    parts = [str(error.message)]
-    for field_messages in (error.fields or {}).values():
-        listed = field_messages if isinstance(field_messages, list | tuple) else [field_messages]
-        parts.extend(str(message) for message in listed if str(message) != str(error.message))
-    return " ".join(parts) if parts else _("The request could not be carried out.")

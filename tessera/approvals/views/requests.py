@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from tessera.core import errors
 from tessera.core.forms import DateInput
+from tessera.core.views.actions import error_text
 from tessera.core.views.generic import Column, DetailView, ListView, Screen, is_htmx
 
 from ..choices import RequestState
@@ -33,11 +34,6 @@ ACTION_ERRORS = (errors.PermissionDenied, errors.ValidationFailed, errors.Invali
                  errors.NotFound)
 
 
-def error_text(error: errors.DomainError) -> str:
-    parts = [str(error.message)]
-    for field_messages in (error.fields or {}).values():
-        parts.extend(str(message) for message in field_messages if str(message) != str(error.message))
-    return " ".join(parts)
 
 
 def can_decide(user, request: ApprovalRequest) -> bool:

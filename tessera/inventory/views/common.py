@@ -2,13 +2,11 @@
 one service and go back to the record, and the forms."""
 
 from django import forms
-from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from tessera.core import errors
 from tessera.core.forms import ServiceModelForm
+from tessera.core.views.actions import ActionView as CoreActionView
 
 from ..choices import LocationUsage
 from ..models import Location, Lot, Warehouse
@@ -26,27 +24,9 @@ class CompanyFormKwargs:
         return {**super().get_form_kwargs(), "company": self.company}
 
 
-class ActionView(Inventory):
-    """POST only: run `run(obj)` (a service, which checks its own permission) and go back to the record's page;
-    a refusal shows there as a message. The screen itself needs only the view permission of the model."""
-
-    http_method_names = ["post"]
-    action = "view"
-    success_message = ""
-
-    def run(self, obj):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            result = self.run(obj)
-        except (errors.PermissionDenied, errors.ValidationFailed, errors.InvalidState, errors.Conflict) as error:
-            messages.error(request, str(error.message))
-        else:
-            if self.success_message:
-                messages.success(request, self.success_message % {"record": result or obj})
-        return redirect(self.url("detail", obj) or self.url("list"))
+class ActionView(Inventory, CoreActionView):
+    """POST only: run `run(obj)` (a service, which checks its own permission) and go back to the record's
+    page; a refusal shows there as a message (core's ActionView)."""
 
 
 class CompanyForm(ServiceModelForm):

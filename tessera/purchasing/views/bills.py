@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from tessera.accounting.models import Invoice, Journal
 from tessera.core import errors
 from tessera.core.permissions import check
+from tessera.core.views.actions import error_text
 from tessera.core.views.generic import Screen
 from tessera.partners.models import Partner
 
@@ -35,9 +36,6 @@ class Purchasing:
     url_namespace = "purchasing"
 
 
-def error_text(error) -> str:
-    details = [str(message) for messages_ in (error.fields or {}).values() for message in messages_]
-    return " ".join([str(error.message), *details]) if details else str(error.message)
 
 
 def invoice_url(invoice) -> str:

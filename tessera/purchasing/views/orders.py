@@ -7,8 +7,7 @@ through services.orders."""
 
 import django_filters
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from tessera.core import errors
 from tessera.core.forms import DateInput
 from tessera.core.pdf import pdf_response
+from tessera.core.views.actions import ActionView
 from tessera.core.views.generic import Column, DeleteView, DetailView, ListView, Screen, Tab
 from tessera.partners.models import Partner
 
@@ -198,27 +198,8 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=1000)
 
 
-class OrderActionView(OrderScreen, Screen):
-    """POST only: run one transition service (it checks its own permission) and go back to the order; a
-    refusal shows there as a message."""
-
-    http_method_names = ["post"]
-    success_message = ""
-
-    def run(self, order):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        order = self.get_object()
-        try:
-            result = self.run(order)
-        except (errors.PermissionDenied, errors.ValidationFailed, errors.InvalidState, errors.Conflict) as error:
-            messages.error(request, " ".join([str(error.message), *[str(message) for values in error.fields.values()
-                                                                     for message in values]]))
-        else:
-            messages.success(request, self.success_message % {"record": result or order,
-                                                              "state": (result or order).get_state_display()})
-        return redirect(self.url("detail", order))
+class OrderActionView(OrderScreen, ActionView, Screen):
+    """POST only: one transition service, back to the order (core's ActionView)."""
 
     def comment(self) -> str:
         form = DecisionForm(self.request.POST)

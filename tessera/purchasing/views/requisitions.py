@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from tessera.accounting.models import CostCenter
 from tessera.core import errors
 from tessera.core.forms import DateInput
+from tessera.core.views.actions import ActionView
 from tessera.core.views.generic import (
     Column,
     DeleteView,
@@ -258,26 +259,8 @@ class RequisitionDeleteView(RequisitionScreen, DeleteView):
         requisition_delete(actor=self.request.user, requisition=obj)
 
 
-class RequisitionActionView(RequisitionScreen, Screen):
-    """POST only: run one transition service and go back to the requisition (a refusal shows as a message)."""
-
-    http_method_names = ["post"]
-    success_message = ""
-
-    def run(self, obj):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            result = self.run(obj)
-        except errors.DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, self.success_message % {"record": result or obj})
-        if not self.get_queryset().filter(pk=obj.pk).exists():
-            return redirect(self.url("list"))
-        return redirect(self.url("detail", obj))
+class RequisitionActionView(RequisitionScreen, ActionView, Screen):
+    """POST only: one transition service, back to the requisition (the list once deleted)."""
 
 
 class RequisitionSubmitView(RequisitionActionView):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from tessera.core import errors
 from tessera.core.forms import DateInput
+from tessera.core.views.actions import ActionView
 from tessera.core.views.generic import Column, DetailView, FormScreen, ListView, Screen, apply_domain_error
 from tessera.inventory.models import Lot, Warehouse
 from tessera.partners.models import Partner
@@ -55,6 +56,8 @@ class ReturnFilter(django_filters.FilterSet):
 
 class ReturnScreen(Purchasing):
     model = SupplierReturn
+    list_url_name = "purchasing:return_list"
+    detail_url_name = "purchasing:return_detail"
 
     def get_queryset(self):
         return super().get_queryset().select_related("partner", "order", "warehouse", "credit_note")
@@ -231,29 +234,8 @@ class ReturnCreateView(ReturnScreen, FormScreen):
                             "cancel_url": self.url("list")}, status=status)
 
 
-class ReturnActionView(ReturnScreen, Screen):
-    """POST only: run a service on the return, then back to its page (or the list) with a message."""
-
-    http_method_names = ["post"]
-    action = "view"
-    success_message = ""
-
-    def run(self, obj):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            result = self.run(obj)
-        except (errors.PermissionDenied, errors.ValidationFailed, errors.InvalidState, errors.Conflict) as error:
-            detail = "; ".join(f"{key}: {' '.join(str(m) for m in value)}"
-                               for key, value in (error.fields or {}).items())
-            messages.error(request, f"{error.message} {detail}".strip())
-            return redirect("purchasing:return_detail", pk=obj.pk)
-        messages.success(request, self.success_message % {"record": result or obj})
-        if result is None:
-            return redirect("purchasing:return_list")
-        return redirect("purchasing:return_detail", pk=obj.pk)
+class ReturnActionView(ReturnScreen, ActionView, Screen):
+    """POST only: a service on the return, back to its page (the list once deleted)."""
 
 
 class ReturnPostView(ReturnActionView):

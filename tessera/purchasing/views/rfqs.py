@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from tessera.core import errors
 from tessera.core.forms import DateInput
 from tessera.core.models import Currency
+from tessera.core.views.actions import ActionView
 from tessera.core.views.generic import (
     Column,
     DeleteView,
@@ -211,25 +212,8 @@ class RfqDeleteView(RfqScreen, DeleteView):
         rfq_delete(actor=self.request.user, rfq=obj)
 
 
-class RfqActionView(RfqScreen, Screen):
-    """POST only: one service, then back to the RFQ (a refusal shows as a message)."""
-
-    http_method_names = ["post"]
-    success_message = ""
-
-    def run(self, obj):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            result = self.run(obj)
-        except errors.DomainError as error:
-            messages.error(request, str(error.message) if not error.fields else "; ".join(
-                f"{message}" for field_messages in error.fields.values() for message in field_messages))
-        else:
-            messages.success(request, self.success_message % {"record": obj, "result": result})
-        return redirect(self.url("detail", obj))
+class RfqActionView(RfqScreen, ActionView, Screen):
+    """POST only: one service, back to the RFQ."""
 
 
 class RfqSendView(RfqActionView):
