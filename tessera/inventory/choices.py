@@ -26,7 +26,7 @@ class LayerKind(models.TextChoices):
     coming back (from a customer) or going back (to a supplier), production, or a change of value alone
     (a back-dated move re-valued the later ones, or an estimate settled)."""
 
-    RECEIPT = "receipt", _("Receipt")
+    RECEIPT = "receipt", pgettext_lazy("stock coming in", "Receipt")
     DELIVERY = "delivery", _("Delivery")
     ADJUSTMENT = "adjustment", _("Adjustment")
     RETURN = "return", _("Return")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequisitionState(models.TextChoices):
@@ -45,7 +46,7 @@ class OrderState(models.TextChoices):
     PARTIALLY_RECEIVED = "partially_received", _("Partially received")
     RECEIVED = "received", _("Received")
     BILLED = "billed", _("Billed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("purchase order", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
